@@ -1,0 +1,71 @@
+"""A `config.kubernetes.io/v1` ResourceList: reading it (strictly) and writing it back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import yaml_io
+from .results import Result
+
+API_VERSIONS = ("config.kubernetes.io/v1", "config.kubernetes.io/v1alpha1")
+
+
+class MalformedInput(ValueError):
+    """Input that is not a usable ResourceList; the message is one readable line."""
+
+
+def parse(data: bytes) -> dict[str, Any]:
+    try:
+        doc = yaml_io.load(data)
+    except yaml_io.InputError as err:
+        raise MalformedInput(f"input is not valid YAML: {err}") from None
+    if not isinstance(doc, dict):
+        raise MalformedInput(f"input must be a ResourceList mapping, not a {_describe(doc)}")
+    if doc.get("kind") != "ResourceList" or doc.get("apiVersion") not in API_VERSIONS:
+        raise MalformedInput(
+            f"input is {doc.get('apiVersion')}/{doc.get('kind')}, expected a config.kubernetes.io/v1 ResourceList"
+        )
+    items = doc.get("items", [])
+    if items is None:
+        items = doc["items"] = []
+    if not isinstance(items, list):
+        raise MalformedInput(f"ResourceList items must be a list, not a {_describe(items)}")
+    for index, item in enumerate(items):
+        problem = _item_problem(item)
+        if problem:
+            raise MalformedInput(f"items[{index}] {problem}")
+    return doc
+
+
+def _item_problem(item: Any) -> str | None:
+    if not isinstance(item, dict):
+        return f"must be a mapping, not a {_describe(item)}"
+    if not item.get("kind") or not isinstance(item.get("kind"), str):
+        return "has no kind"
+    if not item.get("apiVersion") or not isinstance(item.get("apiVersion"), str):
+        return f"({item['kind']}) has no apiVersion"
+    metadata = item.get("metadata")
+    if not isinstance(metadata, dict) or not metadata.get("name"):
+        return f"({item['kind']}) has no metadata.name"
+    return None
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "null document"
+    if isinstance(value, list):
+        return "sequence"
+    if isinstance(value, dict):
+        return "mapping"
+    return f"scalar ({value!r:.40})"
+
+
+def render(doc: dict[str, Any], items: list[dict[str, Any]], results: list[Result]) -> str:
+    """The output list: the input's own keys and order, the new items, and the results."""
+    out = dict(doc)
+    out["items"] = items
+    if results:
+        out["results"] = [result.to_dict() for result in results]
+    else:
+        out.pop("results", None)
+    return yaml_io.dump(out)

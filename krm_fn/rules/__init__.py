@@ -1,0 +1,64 @@
+"""Render-time checks: what the Argo Rollouts controller (or kpt/kustomize) would reject later.
+
+Each module has an `ID`, a docstring that is its documentation, and `check(ctx)` yielding
+results. `RULES` run before the conversion (any error stops it: nothing is converted);
+`AFTER_RULES` compare the list before and after.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from ..config import Spec
+from ..results import Result
+
+
+@dataclass(frozen=True)
+class Target:
+    """A Deployment chosen for conversion, its place in the list, and the canary it would get."""
+
+    index: int
+    deployment: dict[str, Any]
+    canary: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Context:
+    spec: Spec
+    items: list[dict[str, Any]]
+    targets: list[Target]
+
+
+@dataclass(frozen=True)
+class After:
+    before: list[dict[str, Any]]
+    after: list[dict[str, Any]]
+    targets: list[Target]
+
+
+from . import (  # noqa: E402 - the modules import Context/Target from here
+    dropped_fields,
+    name_conflict,
+    progress_deadline,
+    recreate,
+    rollout_crd,
+    selection,
+    selector,
+    services,
+    surge,
+)
+
+RULES: list[Callable[[Context], Iterable[Result]]] = [
+    selection.check,
+    rollout_crd.check,
+    name_conflict.check,
+    recreate.check,
+    selector.check,
+    progress_deadline.check,
+    surge.check,
+    dropped_fields.check,
+]
+AFTER_RULES: list[Callable[[After], Iterable[Result]]] = [services.check]
+RULE_MODULES = [selection, rollout_crd, name_conflict, recreate, selector, progress_deadline, surge, dropped_fields, services]

@@ -1,0 +1,21 @@
+"""dropped-fields: Deployment spec fields a Rollout has no place for.
+
+Everything a Deployment spec can hold is carried over (`strategy` becomes the canary),
+so anything else is unknown to Kubernetes too; say so rather than drop it silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..convert import dropped_fields
+from ..results import Result, warning
+from . import Context
+
+ID = "dropped-fields"
+
+
+def check(ctx: Context) -> Iterator[Result]:
+    for target in ctx.targets:
+        for key in dropped_fields(target.deployment):
+            yield warning(f"spec.{key} is not a Deployment field Rollouts know; it is dropped", target.deployment, f"spec.{key}", ID)

@@ -1,0 +1,30 @@
+"""progress-deadline: `progressDeadlineSeconds` (default 600) must exceed `minReadySeconds`.
+
+The controller checks this on Rollouts; a Deployment only defaults the deadline, so a
+Deployment with a long `minReadySeconds` may be valid and still make an invalid Rollout.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..results import Result, error
+from . import Context
+
+ID = "progress-deadline"
+DEFAULT_PROGRESS_DEADLINE = 600
+
+
+def check(ctx: Context) -> Iterator[Result]:
+    for target in ctx.targets:
+        spec = target.deployment.get("spec") or {}
+        min_ready = spec.get("minReadySeconds") or 0
+        deadline = spec.get("progressDeadlineSeconds", DEFAULT_PROGRESS_DEADLINE)
+        if isinstance(min_ready, int) and isinstance(deadline, int) and deadline <= min_ready:
+            shown = "progressDeadlineSeconds" if "progressDeadlineSeconds" in spec else "progressDeadlineSeconds (default 600)"
+            yield error(
+                f"{shown} {deadline} must be greater than minReadySeconds {min_ready}",
+                target.deployment,
+                "spec.progressDeadlineSeconds",
+                ID,
+            )

@@ -1,0 +1,28 @@
+"""recreate-strategy: a Deployment with `strategy.type: Recreate` cannot become a canary.
+
+Argo Rollouts has no Recreate strategy; converting it would silently change how the
+workload is replaced (old and new pods running side by side). Exclude it with the
+selector or the `delivery.krm-fn.dev/skip: "true"` annotation, or change its strategy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..results import Result, error
+from . import Context
+
+ID = "recreate-strategy"
+
+
+def check(ctx: Context) -> Iterator[Result]:
+    for target in ctx.targets:
+        strategy = (target.deployment.get("spec") or {}).get("strategy") or {}
+        if isinstance(strategy, dict) and strategy.get("type") == "Recreate":
+            yield error(
+                "strategy Recreate has no Argo Rollouts equivalent (old and new pods would run together); "
+                'exclude this Deployment (annotation delivery.krm-fn.dev/skip: "true") or use RollingUpdate',
+                target.deployment,
+                "spec.strategy.type",
+                ID,
+            )

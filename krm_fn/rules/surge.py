@@ -1,0 +1,40 @@
+"""surge: `maxSurge` and `maxUnavailable` must not both be zero; numbers must be numbers.
+
+Both zero leaves the controller no way to replace a pod (InvalidSpec). A numeric string
+such as "1" is read by Argo Rollouts as a percentage, not a pod count: a warning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..config import is_zero
+from ..convert import surge_setting
+from ..results import Result, error, warning
+from . import Context
+
+ID = "surge"
+
+
+def check(ctx: Context) -> Iterator[Result]:
+    for target in ctx.targets:
+        surge, surge_from = surge_setting(ctx.spec, target.deployment, "maxSurge")
+        unavailable, unavailable_from = surge_setting(ctx.spec, target.deployment, "maxUnavailable")
+        if is_zero(surge) and is_zero(unavailable):
+            field = surge_from if not surge_from.startswith("functionConfig") else unavailable_from
+            yield error(
+                f"maxSurge ({surge_from}) and maxUnavailable ({unavailable_from}) are both zero: "
+                "no pod could ever be replaced",
+                target.deployment,
+                field if field != "default" else "spec.strategy.rollingUpdate",
+                ID,
+            )
+        for value, source in ((surge, surge_from), (unavailable, unavailable_from)):
+            if isinstance(value, str) and not value.endswith("%"):
+                yield warning(
+                    f'{source} is the string "{value}", which Argo Rollouts reads as {value} percent; '
+                    f"write {value} (unquoted) for {value} pods",
+                    target.deployment,
+                    source if not source.startswith("functionConfig") else None,
+                    ID,
+                )
