@@ -61,6 +61,13 @@ class CanaryStep(_Model):
     setMirrorRoute: dict[str, Any] | None = None
     plugin: dict[str, Any] | None = None
 
+    @field_validator("setWeight")
+    @classmethod
+    def _weight(cls, value: int | None) -> int | None:
+        if value is not None and not 0 <= value <= 100:
+            raise ValueError(f"must be between 0 and 100 (got {value})")
+        return value
+
     @model_validator(mode="after")
     def _one_kind(self) -> CanaryStep:
         kinds = [k for k in STEP_KINDS if getattr(self, k) is not None]
@@ -106,9 +113,6 @@ class Spec(_Model):
 
     @model_validator(mode="after")
     def _checks(self) -> Spec:
-        for i, step in enumerate(self.canarySteps):
-            if step.setWeight is not None and not 0 <= step.setWeight <= 100:
-                raise _FieldError(("canarySteps", i, "setWeight"), f"must be between 0 and 100 (got {step.setWeight})")
         if is_zero(self.maxSurge) and is_zero(self.maxUnavailable):
             raise _FieldError(("maxUnavailable",), "maxSurge and maxUnavailable must not both be zero: no pod could ever be replaced")
         return self
@@ -224,8 +228,7 @@ def _messages(err: ValidationError, prefix: tuple[str | int, ...], resource: dic
             message = _MESSAGES[kind] + ("" if kind in ("extra_forbidden", "missing") else f" (got {got!r})")
         else:
             message = str(detail["msg"]).removeprefix("Value error, ")
-        path = format_path(prefix + loc)
-        results.append(error(f"{path}: {message}", resource, field=path, rule="config"))
+        results.append(error(message, resource, field=format_path(prefix + loc), rule="config"))
     return results
 
 
@@ -245,8 +248,7 @@ def load_config(fn_config: Any) -> tuple[Spec | None, list[Result]]:
             try:
                 return Spec.model_validate(spec_from_configmap(data)), []
             except _FieldError as cause:
-                path = format_path(("data",) + cause.loc)
-                return None, [error(f"{path}: {cause}", fn_config, path, "config")]
+                return None, [error(str(cause), fn_config, format_path(("data",) + cause.loc), "config")]
             except ValidationError as err:
                 return None, _configmap_messages(err, fn_config)
         if kind == KIND:
@@ -266,10 +268,8 @@ def _configmap_messages(err: ValidationError, fn_config: dict[str, Any]) -> list
         for size in range(len(head), 0, -1):
             key = by_path.get(tuple(head[:size]))
             if key is not None:
-                rest = result.field[len(".".join(head[:size])):]
-                path = f"data.{key}{rest}"
-                message = path + result.message[len(result.field):]
-                results.append(error(message, fn_config, path, "config"))
+                rest = result.field[len(".".join(head[:size])) :]
+                results.append(error(result.message, fn_config, f"data.{key}{rest}", "config"))
                 break
         else:
             results.append(result)

@@ -18,4 +18,4 @@ ID = "dropped-fields"
 def check(ctx: Context) -> Iterator[Result]:
     for target in ctx.targets:
         for key in dropped_fields(target.deployment):
-            yield warning(f"spec.{key} is not a Deployment field Rollouts know; it is dropped", target.deployment, f"spec.{key}", ID)
+            yield warning("not a Deployment field a Rollout can carry; it is dropped", target.deployment, f"spec.{key}", ID)

@@ -21,9 +21,9 @@ def check(ctx: Context) -> Iterator[Result]:
         min_ready = spec.get("minReadySeconds") or 0
         deadline = spec.get("progressDeadlineSeconds", DEFAULT_PROGRESS_DEADLINE)
         if isinstance(min_ready, int) and isinstance(deadline, int) and deadline <= min_ready:
-            shown = "progressDeadlineSeconds" if "progressDeadlineSeconds" in spec else "progressDeadlineSeconds (default 600)"
+            shown = "" if "progressDeadlineSeconds" in spec else " (the default)"
             yield error(
-                f"{shown} {deadline} must be greater than minReadySeconds {min_ready}",
+                f"progressDeadlineSeconds is {deadline}{shown}; it must be greater than minReadySeconds ({min_ready})",
                 target.deployment,
                 "spec.progressDeadlineSeconds",
                 ID,

@@ -51,8 +51,8 @@ def check(ctx: Context) -> Iterator[Result]:
     if not any(VERSION in served_versions(crd) for crd in crds):
         served = ", ".join(sorted({v for crd in crds for v in served_versions(crd)})) or "none"
         yield error(
-            f"CustomResourceDefinition {CRD_NAME} does not serve {VERSION} (serves: {served}), "
-            f"so nothing was converted: declare a CRD that serves {VERSION}, such as Argo Rollouts v1.9.1's",
+            f"does not serve {VERSION} (serves: {served}), so nothing was converted: "
+            f"declare a CRD that serves {VERSION}, such as Argo Rollouts v1.9.1's",
             crds[0],
             "spec.versions",
             ID,

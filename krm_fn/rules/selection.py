@@ -17,8 +17,8 @@ ID = "selection"
 
 def check(ctx: Context) -> Iterator[Result]:
     if not ctx.targets:
-        yield warning("no Deployment in the list matches spec.selector: nothing to convert", field="spec.selector", rule=ID)
+        yield warning("no Deployment in the list matches the selector: nothing to convert", field="spec.selector", rule=ID)
     present = {name_of(item) for item in ctx.items if is_deployment(item)}
     for name in ctx.spec.selector.names:
         if name not in present:
-            yield warning(f"spec.selector.names lists {name!r}, but no Deployment of that name is in the list", field="spec.selector.names", rule=ID)
+            yield warning(f"lists {name!r}, but no Deployment of that name is in the list", field="spec.selector.names", rule=ID)

@@ -1,0 +1,66 @@
+"""Shared fixtures: running the function, and checking Rollouts against the upstream CRD."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from krm_fn import cli, yaml_io
+from rollout_schema import RolloutSchema
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+CRD_FILE = SHARED / "argo-rollouts" / "rollout-crd-v1.9.1.yaml"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+@dataclass
+class Run:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def doc(self) -> dict[str, Any]:
+        return yaml_io.load(self.stdout)
+
+    @property
+    def items(self) -> list[dict[str, Any]]:
+        return self.doc["items"]
+
+    @property
+    def results(self) -> list[dict[str, Any]]:
+        return self.doc.get("results") or []
+
+
+def run_fn(data: bytes | str) -> Run:
+    """Run the function in-process, exactly as the console script does."""
+    raw = data.encode() if isinstance(data, str) else data
+    out, err = io.StringIO(), io.StringIO()
+    code = cli.main([], io.BytesIO(raw), out, err)
+    return Run(code, out.getvalue(), err.getvalue())
+
+
+@pytest.fixture(scope="session")
+def rollout_schema() -> RolloutSchema:
+    if not CRD_FILE.exists():
+        pytest.fail(f"the upstream Rollout CRD is missing: {CRD_FILE}")
+    return RolloutSchema.from_crd_file(CRD_FILE)
+
+
+def require_tool(name: str, path: str | None = None) -> str:
+    """A real binary the test needs: a failure under CI=true, a skip elsewhere."""
+    found = path if path and Path(path).exists() else shutil.which(name)
+    if found:
+        return found
+    message = f"{name} is not installed (run scripts/install-tools.sh)"
+    if IN_CI:
+        pytest.fail(message)
+    pytest.skip(message)
+    raise AssertionError  # unreachable

@@ -1,0 +1,56 @@
+"""Validate Rollouts against the upstream CRD's openAPIV3Schema, and find fields it would prune.
+
+The API server validates with the schema and then silently *prunes* fields the structural
+schema does not know; jsonschema alone would pass such fields, so they are reported too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+
+@dataclass
+class RolloutSchema:
+    schema: dict[str, Any]
+
+    @classmethod
+    def from_crd_file(cls, path: Path) -> RolloutSchema:
+        crd = yaml.safe_load(path.read_text())
+        version = next(v for v in crd["spec"]["versions"] if v["name"] == "v1alpha1")
+        return cls(version["schema"]["openAPIV3Schema"])
+
+    def problems(self, rollout: dict[str, Any]) -> list[str]:
+        validator = jsonschema.Draft7Validator(self.schema)
+        found = [f"{'.'.join(map(str, e.absolute_path)) or '<root>'}: {e.message}" for e in validator.iter_errors(rollout)]
+        found.extend(f"{path}: unknown to the schema, the API server would prune it" for path in _pruned(rollout, self.schema, ""))
+        return found
+
+    def assert_valid(self, rollout: dict[str, Any]) -> None:
+        problems = self.problems(rollout)
+        assert not problems, f"Rollout {rollout.get('metadata', {}).get('name')} is invalid:\n" + "\n".join(problems)
+
+
+def _pruned(value: Any, schema: dict[str, Any], path: str) -> list[str]:
+    if schema.get("x-kubernetes-preserve-unknown-fields") or "anyOf" in schema and not schema.get("properties"):
+        return []
+    if isinstance(value, dict):
+        props = schema.get("properties")
+        additional = schema.get("additionalProperties")
+        found = []
+        for key, child in value.items():
+            here = f"{path}.{key}" if path else str(key)
+            if props is not None and key in props:
+                found.extend(_pruned(child, props[key], here))
+            elif isinstance(additional, dict):
+                found.extend(_pruned(child, additional, here))
+            elif props is not None and not additional:
+                found.append(here)
+        return found
+    if isinstance(value, list) and isinstance(schema.get("items"), dict):
+        return [p for i, child in enumerate(value) for p in _pruned(child, schema["items"], f"{path}[{i}]")]
+    return []
