@@ -6,6 +6,7 @@ unchanged, with the results) or when the input is unusable (nothing is written).
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from typing import BinaryIO, TextIO
@@ -19,6 +20,7 @@ USAGE = f"""\
 Argo Rollouts canaries, and checks at render time what the Argo Rollouts controller would reject.
 
 usage: {PROG} < resource-list.yaml > resource-list.yaml
+       {PROG} --schema     print the functionConfig's JSON Schema
 
 stdin   a config.kubernetes.io/v1 ResourceList (YAML or JSON) whose functionConfig is a
         delivery.krm-fn.dev/v1alpha1 ProgressiveDelivery or a v1 ConfigMap
@@ -48,6 +50,11 @@ def main(
     out, err = stdout or sys.stdout, stderr or sys.stderr
     if args and args[0] in ("-h", "--help", "help"):
         out.write(USAGE)
+        return 0
+    if args and args[0] == "--schema":
+        from .config import json_schema  # only this flag needs it
+
+        out.write(json.dumps(json_schema(), indent=2) + "\n")
         return 0
     if args and args[0] == "--version":
         out.write(f"{PROG} {__version__}\n")

@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Install pinned kustomize and helm binaries into .tools/bin/ at the repo root,
+# and check that kpt is available.
+#
+# Usage:
+#   scripts/install-tools.sh               # install if needed, then print one
+#                                          # line per tool: <tool> <version> <path>
+#   scripts/install-tools.sh --print-path  # install if needed, print only the
+#                                          # bin dir (build output goes to stderr)
+#
+#   PATH="$(scripts/install-tools.sh --print-path):$PATH"
+#   kustomize build --enable-helm kustomize/...   # finds .tools/bin/helm on PATH
+#
+# The tools are built from source with `go install` (through the Go module
+# proxy), so only a Go toolchain is needed. A tool is rebuilt only when its
+# binary is missing or reports a version other than the pin, so a second run
+# only prints. Pins can be overridden with KUSTOMIZE_VERSION / HELM_VERSION.
+#
+# The pins must build with the local Go toolchain (GOTOOLCHAIN=local here):
+# kustomize v5.8.3 needs Go >= 1.27, helm v3.22.0 needs Go >= 1.26.
+# kpt is not installed by this script; it must already be on PATH.
+set -euo pipefail
+
+KUSTOMIZE_VERSION="${KUSTOMIZE_VERSION:-v5.8.2}"
+HELM_VERSION="${HELM_VERSION:-v3.22.0}"
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BIN_DIR="$REPO_ROOT/.tools/bin"
+
+log() { printf 'install-tools: %s\n' "$*" >&2; }
+die() { log "$*"; exit 1; }
+
+print_path=false
+case "${1:-}" in
+    "") ;;
+    --print-path) print_path=true ;;
+    -h | --help) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
+    *) die "unknown argument: $1 (try --help)" ;;
+esac
+
+go_cmd() {
+    local go
+    go="$(command -v go || true)"
+    [[ -n $go ]] || go=/usr/local/go/bin/go
+    [[ -x $go ]] || die "go toolchain not found (needed to build $*)"
+    CGO_ENABLED=0 "$go" "$@"
+}
+
+# Version a binary reports, or nothing if it is missing or broken.
+kustomize_version() { "$BIN_DIR/kustomize" version 2>/dev/null || true; }
+helm_version() { "$BIN_DIR/helm" version --template '{{.Version}}' 2>/dev/null || true; }
+
+build() {  # build <tool> <version> <go install args...>
+    local tool=$1 version=$2 start=$SECONDS
+    shift 2
+    log "building $tool $version (takes a few minutes on a cold Go cache)"
+    mkdir -p "$BIN_DIR"
+    GOBIN="$BIN_DIR" go_cmd install -trimpath "$@" >&2
+    log "built $tool $version in $((SECONDS - start))s"
+}
+
+install_kustomize() {
+    [[ $(kustomize_version) == "$KUSTOMIZE_VERSION" ]] && return
+    # `kustomize version` reports the module version from the build info.
+    build kustomize "$KUSTOMIZE_VERSION" -ldflags '-s -w' \
+        "sigs.k8s.io/kustomize/kustomize/v5@$KUSTOMIZE_VERSION"
+    [[ $(kustomize_version) == "$KUSTOMIZE_VERSION" ]] ||
+        die "kustomize reports '$(kustomize_version)', expected $KUSTOMIZE_VERSION"
+}
+
+install_helm() {
+    [[ $(helm_version) == "$HELM_VERSION" ]] && return
+    # Same ldflags as helm's release Makefile: the version string, and the
+    # default Kubernetes version (.Capabilities.KubeVersion, used by charts'
+    # kubeVersion constraints), which is derived from the client-go version
+    # (v0.N.x -> 1.N) and would otherwise fall back to 1.20.
+    local gomod client_go minor pkg=helm.sh/helm/v3
+    gomod="$(go_cmd mod download -json "$pkg@$HELM_VERSION" |
+        sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",\{0,1\}$/\1/p')"
+    client_go="$(awk '$1 == "k8s.io/client-go" { print $2 }' "$gomod")"
+    minor="$(cut -d. -f2 <<<"$client_go")"
+    [[ $minor =~ ^[0-9]+$ ]] || die "cannot find k8s.io/client-go version in $gomod"
+    local ldflags="-s -w -X $pkg/internal/version.version=$HELM_VERSION"
+    ldflags+=" -X $pkg/pkg/chartutil.k8sVersionMajor=1 -X $pkg/pkg/chartutil.k8sVersionMinor=$minor"
+    ldflags+=" -X $pkg/pkg/lint/rules.k8sVersionMajor=1 -X $pkg/pkg/lint/rules.k8sVersionMinor=$minor"
+    build helm "$HELM_VERSION" -ldflags "$ldflags" "$pkg/cmd/helm@$HELM_VERSION"
+    [[ $(helm_version) == "$HELM_VERSION" ]] ||
+        die "helm reports '$(helm_version)', expected $HELM_VERSION"
+}
+
+kpt_path="$(command -v kpt || true)"
+[[ -n $kpt_path ]] || die "kpt not found on PATH; install kpt v1 (https://kpt.dev/installation/)"
+kpt_version="$(kpt version 2>/dev/null)" || die "'$kpt_path version' failed"
+
+install_kustomize
+install_helm
+
+if $print_path; then
+    echo "$BIN_DIR"
+else
+    echo "kustomize $KUSTOMIZE_VERSION $BIN_DIR/kustomize"
+    echo "helm $HELM_VERSION $BIN_DIR/helm"
+    echo "kpt $kpt_version $kpt_path"
+fi

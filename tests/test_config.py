@@ -1,0 +1,148 @@
+"""The functionConfig: every validation error names its field and says what was expected."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from krm_fn import config, yaml_io
+
+SCHEMA_FILE = Path(__file__).resolve().parents[1] / "schemas" / "progressive-delivery.v1alpha1.json"
+
+
+def _typed(spec_yaml: str) -> dict:
+    doc = yaml_io.load(f"apiVersion: {config.API_VERSION}\nkind: {config.KIND}\nmetadata: {{name: c}}\nspec:\n{spec_yaml}")
+    return doc
+
+
+BAD_TYPED = [
+    ("  enabled: yes", "spec.enabled", "must be true or false (got 'yes')"),
+    ('  enabled: "true"', "spec.enabled", "must be true or false (got 'true')"),
+    ("  provider: flagger", "spec.provider", "unsupported provider 'flagger'; supported: argo-rollouts"),
+    ("  canarySteps: {setWeight: 5}", "spec.canarySteps", "must be a list (got {'setWeight': 5})"),
+    ("  canarySteps: [{setWeight: 101}]", "spec.canarySteps[0].setWeight", "must be between 0 and 100 (got 101)"),
+    ("  canarySteps: [{setWeight: -1}]", "spec.canarySteps[0].setWeight", "must be between 0 and 100 (got -1)"),
+    ('  canarySteps: [{setWeight: "50"}]', "spec.canarySteps[0].setWeight", "must be an integer (got '50')"),
+    ("  canarySteps: [{pause: {}}, {setWeight: 10, pause: {}}]", "spec.canarySteps[1]",
+     f"a step takes exactly one of {', '.join(config.STEP_KINDS)} (got setWeight and pause)"),
+    ("  canarySteps: [{}]", "spec.canarySteps[0]", f"a step takes exactly one of {', '.join(config.STEP_KINDS)} (got none)"),
+    ("  canarySteps: [{pause: {duration: 10 minutes}}]", "spec.canarySteps[0].pause.duration",
+     "'10 minutes' is not a duration: use seconds or a number with a unit (s, m, h), e.g. 30s"),
+    ("  canarySteps: [{pause: {duration: -5}}]", "spec.canarySteps[0].pause.duration", "must not be negative (got -5)"),
+    ("  canarySteps: [{pause: {duration: -1m}}]", "spec.canarySteps[0].pause.duration", "must not be negative (got '-1m')"),
+    ("  canarySteps: [{pause: {duration: true}}]", "spec.canarySteps[0].pause.duration",
+     "must be seconds (an integer) or a duration such as 30s, 10m, 1h (got True)"),
+    ("  canarySteps: [{pause: {until: later}}]", "spec.canarySteps[0].pause.until", "unknown field"),
+    ("  canarySteps: [{setWeigth: 10}]", "spec.canarySteps[0].setWeigth", "unknown field"),
+    ("  maxSurge: lots", "spec.maxSurge", 'must be a non-negative integer or a percentage such as "25%" (got \'lots\')'),
+    ("  maxSurge: -1", "spec.maxSurge", 'must be a non-negative integer or a percentage such as "25%" (got -1)'),
+    ("  maxUnavailable: 1.5", "spec.maxUnavailable", 'must be a non-negative integer or a percentage such as "25%" (got 1.5)'),
+    ("  maxSurge: 0\n  maxUnavailable: 0%", "spec.maxUnavailable",
+     "maxSurge and maxUnavailable must not both be zero: no pod could ever be replaced"),
+    ("  selector: {names: agents}", "spec.selector.names", "must be a list (got 'agents')"),
+    ("  selector: {labels: {a: b}}", "spec.selector.labels", "unknown field"),
+    ("  selector: {matchLabels: {canary: true}}", "spec.selector.matchLabels.canary", "must be a string (got True)"),
+    ("  requireCRD: no", "spec.requireCRD", "must be true or false (got 'no')"),
+    ("  enabeld: true", "spec.enabeld", "unknown field"),
+]
+
+
+@pytest.mark.parametrize(("spec", "field", "message"), BAD_TYPED, ids=[b[1] + ":" + b[0].strip() for b in BAD_TYPED])
+def test_typed_config_errors(spec: str, field: str, message: str) -> None:
+    parsed, results = config.load_config(_typed(spec))
+    assert parsed is None
+    assert [(r.severity, r.field, r.message) for r in results] == [("error", field, message)]
+
+
+def test_wrong_version_names_the_expected_one() -> None:
+    doc = _typed("  enabled: true")
+    doc["apiVersion"] = "delivery.krm-fn.dev/v1beta1"
+    _, results = config.load_config(doc)
+    assert [(r.field, r.message) for r in results] == [("apiVersion", "must be 'delivery.krm-fn.dev/v1alpha1' (got 'delivery.krm-fn.dev/v1beta1')")]
+
+
+def test_wrong_kind_lists_what_is_accepted() -> None:
+    _, results = config.load_config({"apiVersion": "fn.kpt.dev/v1alpha1", "kind": "SetNamespace", "metadata": {"name": "x"}})
+    assert [r.message for r in results] == [
+        "functionConfig is fn.kpt.dev/v1alpha1/SetNamespace: expected ProgressiveDelivery (delivery.krm-fn.dev/v1alpha1) or ConfigMap (v1)"
+    ]
+
+
+def test_defaults_are_the_safe_ones() -> None:
+    spec, results = config.load_config(_typed("  enabled: true"))
+    assert results == [] and spec is not None
+    assert [s.to_argo() for s in spec.canarySteps] == [{"setWeight": 25}, {"pause": {}}]
+    assert (spec.maxSurge, spec.maxUnavailable, spec.requireCRD, spec.provider) == (None, None, True, "argo-rollouts")
+    assert config.load_config(None)[0] == config.Spec() and not config.Spec().enabled
+
+
+def test_every_step_kind_is_accepted() -> None:
+    steps = "[{setWeight: 10}, {pause: {duration: 1h30m}}, {pause: {duration: 30}}, {setCanaryScale: {weight: 20}}, " \
+            "{analysis: {templates: [{templateName: ok}]}}, {experiment: {templates: []}}, " \
+            "{setHeaderRoute: {name: h}}, {setMirrorRoute: {name: m}}, {plugin: {name: p}}]"
+    spec, results = config.load_config(_typed(f"  canarySteps: {steps}"))
+    assert results == [] and spec is not None
+    assert [next(iter(s.to_argo())) for s in spec.canarySteps] == [
+        "setWeight", "pause", "pause", "setCanaryScale", "analysis", "experiment", "setHeaderRoute", "setMirrorRoute", "plugin"
+    ]
+    assert spec.canarySteps[1].to_argo() == {"pause": {"duration": "1h30m"}}
+    assert spec.canarySteps[2].to_argo() == {"pause": {"duration": 30}}
+
+
+def _configmap(**data: str) -> dict:
+    return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "fn"}, "data": data}
+
+
+def test_configmap_maps_every_key_to_the_typed_model() -> None:
+    spec, results = config.load_config(_configmap(**{
+        "enabled": "true", "provider": "argo-rollouts", "canarySteps": "[{setWeight: 5}, {pause: {duration: 2m}}]",
+        "maxSurge": "2", "maxUnavailable": "10%", "selector.names": "agents, agents-controllers",
+        "selector.namespaces": "agents", "selector.matchLabels": "tier=canary,team=platform", "requireCRD": "false",
+    }))
+    assert results == []
+    typed, _ = config.load_config(_typed(
+        "  enabled: true\n  canarySteps: [{setWeight: 5}, {pause: {duration: 2m}}]\n  maxSurge: 2\n  maxUnavailable: 10%\n"
+        "  selector: {names: [agents, agents-controllers], namespaces: [agents], matchLabels: {tier: canary, team: platform}}\n"
+        "  requireCRD: false"))
+    assert spec == typed
+
+
+BAD_CONFIGMAP = [
+    ({"enabled": "yes"}, "data.enabled", 'must be "true" or "false" (got \'yes\')'),
+    ({"maxsurge": "1"}, "data.maxsurge", f"unknown key; known keys: {', '.join(config.CONFIGMAP_KEYS)}"),
+    ({"maxSurge": "many"}, "data.maxSurge", 'must be a non-negative integer or a percentage such as "25%" (got \'many\')'),
+    ({"canarySteps": "[{setWeight: 500}]"}, "data.canarySteps[0].setWeight", "must be between 0 and 100 (got 500)"),
+    ({"canarySteps": "[{setWeight: 5"}, "data.canarySteps", None),
+    ({"selector.matchLabels": "tier"}, "data.selector.matchLabels", "expected comma-separated key=value pairs (got 'tier')"),
+    ({"provider": "flagger"}, "data.provider", "unsupported provider 'flagger'; supported: argo-rollouts"),
+]
+
+
+@pytest.mark.parametrize(("data", "field", "message"), BAD_CONFIGMAP, ids=[b[1] for b in BAD_CONFIGMAP])
+def test_configmap_errors_name_the_key(data: dict, field: str, message: str | None) -> None:
+    parsed, results = config.load_config(_configmap(**data))
+    assert parsed is None and len(results) == 1
+    assert results[0].field == field
+    if message is None:
+        assert results[0].message.startswith("not valid YAML: ")
+    else:
+        assert results[0].message == message
+
+
+def test_published_json_schema_is_current() -> None:
+    assert SCHEMA_FILE.exists(), "run: python -m krm_fn --schema > schemas/progressive-delivery.v1alpha1.json"
+    assert json.loads(SCHEMA_FILE.read_text()) == config.json_schema(), (
+        "the published schema is stale: python -m krm_fn --schema > schemas/progressive-delivery.v1alpha1.json"
+    )
+
+
+def test_published_json_schema_accepts_the_examples(tmp_path: Path) -> None:
+    import jsonschema
+
+    schema = json.loads(SCHEMA_FILE.read_text())
+    good = _typed("  enabled: true\n  canarySteps: [{setWeight: 20}, {pause: {}}]\n  maxSurge: 1\n  maxUnavailable: 25%")
+    jsonschema.Draft202012Validator(schema).validate(good)
+    bad = _typed("  enabled: true\n  unknown: 1")
+    assert list(jsonschema.Draft202012Validator(schema).iter_errors(bad))
