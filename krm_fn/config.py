@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from . import yaml_io
 from .durations import duration_seconds
@@ -14,6 +14,12 @@ from .results import Result, error
 API_VERSION = "delivery.krm-fn.dev/v1alpha1"
 KIND = "ProgressiveDelivery"
 PROVIDERS = ("argo-rollouts",)
+MIGRATIONS = ("convert", "workloadRef")
+SCALE_DOWN = ("progressively", "onsuccess", "never")
+GENERATE = "generate"
+# Traffic routers with which the controller needs both canaryService and stableService
+# (validation.go requireCanaryStableServices; ALB unless pingPong, Istio unless destinationRule).
+ROUTERS_NEEDING_SERVICES = ("alb", "istio", "smi", "apisix", "ambassador", "nginx", "appMesh", "traefik")
 STEP_KINDS = ("setWeight", "pause", "setCanaryScale", "analysis", "experiment", "setHeaderRoute", "setMirrorRoute", "plugin")
 
 _INT_OR_PERCENT = re.compile(r"^[0-9]+%?$")
@@ -63,9 +69,10 @@ class CanaryStep(_Model):
 
     @field_validator("setWeight")
     @classmethod
-    def _weight(cls, value: int | None) -> int | None:
-        if value is not None and not 0 <= value <= 100:
-            raise ValueError(f"must be between 0 and 100 (got {value})")
+    def _weight(cls, value: int | None, info: ValidationInfo) -> int | None:
+        highest = (info.context or {}).get("maxTrafficWeight", 100)
+        if value is not None and not 0 <= value <= highest:
+            raise ValueError(f"must be between 0 and {highest} (got {value})")
         return value
 
     @model_validator(mode="after")
@@ -86,6 +93,62 @@ class Selector(_Model):
     matchLabels: dict[str, str] = Field(default_factory=dict)
 
 
+class CanaryOptions(_Model):
+    """The rest of Argo's canary strategy, passed through to every Rollout after validation."""
+
+    canaryService: str | None = None
+    stableService: str | None = None
+    trafficRouting: dict[str, Any] | None = None
+    analysis: dict[str, Any] | None = None
+    antiAffinity: dict[str, Any] | None = None
+    canaryMetadata: dict[str, Any] | None = None
+    stableMetadata: dict[str, Any] | None = None
+    dynamicStableScale: bool | None = None
+    scaleDownDelaySeconds: int | None = Field(default=None, ge=0)
+    scaleDownDelayRevisionLimit: int | None = Field(default=None, ge=0)
+    abortScaleDownDelaySeconds: int | None = Field(default=None, ge=0)
+    minPodsPerReplicaSet: int | None = Field(default=None, ge=1)
+    pingPong: dict[str, Any] | None = None
+
+    @model_validator(mode="after")
+    def _controller_rules(self) -> CanaryOptions:
+        routing = self.trafficRouting
+        if routing is None:
+            for name in ("dynamicStableScale", "scaleDownDelaySeconds"):
+                if getattr(self, name) not in (None, False):
+                    raise _FieldError((name,), "only works with trafficRouting (the controller rejects it without)")
+        else:
+            if self.dynamicStableScale and self.scaleDownDelaySeconds is not None:
+                raise _FieldError(("dynamicStableScale",), "cannot be used together with scaleDownDelaySeconds")
+            if "maxTrafficWeight" in routing and "nginx" not in routing and not routing.get("plugins"):
+                raise _FieldError(("trafficRouting", "maxTrafficWeight"), "is only supported with the nginx router or plugins")
+        if self.canaryService and self.canaryService == self.stableService:
+            raise _FieldError(("stableService",), "must differ from canaryService: the controller needs two Services")
+        if self.antiAffinity is not None:
+            kinds = [k for k in ("preferredDuringSchedulingIgnoredDuringExecution", "requiredDuringSchedulingIgnoredDuringExecution") if k in self.antiAffinity]
+            if len(kinds) != 1 or len(self.antiAffinity) != 1:
+                raise _FieldError(("antiAffinity",), "must have exactly one of preferredDuringSchedulingIgnoredDuringExecution, requiredDuringSchedulingIgnoredDuringExecution")
+            weight = (self.antiAffinity.get("preferredDuringSchedulingIgnoredDuringExecution") or {}).get("weight", 1)
+            if not isinstance(weight, int) or not 1 <= weight <= 100:
+                raise _FieldError(("antiAffinity", "preferredDuringSchedulingIgnoredDuringExecution", "weight"), f"must be between 1 and 100 (got {weight!r})")
+        return self
+
+    def needs_both_services(self) -> bool:
+        routing = self.trafficRouting or {}
+        if "alb" in routing and self.pingPong is not None:
+            return False
+        if "istio" in routing and (routing.get("istio") or {}).get("destinationRule"):
+            return False
+        return any(router in routing for router in ROUTERS_NEEDING_SERVICES)
+
+    def max_weight(self) -> int:
+        weight = (self.trafficRouting or {}).get("maxTrafficWeight", 100)
+        return weight if isinstance(weight, int) and not isinstance(weight, bool) else 100
+
+    def to_argo(self) -> dict[str, Any]:
+        return self.model_dump(exclude_none=True)
+
+
 def _default_steps() -> list[CanaryStep]:
     return [CanaryStep(setWeight=25), CanaryStep(pause=Pause())]
 
@@ -98,6 +161,9 @@ class Spec(_Model):
     maxUnavailable: Any = None
     selector: Selector = Field(default_factory=Selector)
     requireCRD: bool = True
+    migration: Literal["convert", "workloadRef"] = "convert"
+    scaleDown: Literal["progressively", "onsuccess", "never"] = "progressively"
+    canary: CanaryOptions = Field(default_factory=CanaryOptions)
 
     @field_validator("provider")
     @classmethod
@@ -113,6 +179,11 @@ class Spec(_Model):
 
     @model_validator(mode="after")
     def _checks(self) -> Spec:
+        routed = self.canary.trafficRouting is not None
+        for i, step in enumerate(self.canarySteps):
+            for kind in ("setCanaryScale", "setHeaderRoute", "setMirrorRoute"):
+                if getattr(step, kind) is not None and not routed:
+                    raise _FieldError(("canarySteps", i, kind), "needs canary.trafficRouting (the controller rejects it without)")
         if is_zero(self.maxSurge) and is_zero(self.maxUnavailable):
             raise _FieldError(("maxUnavailable",), "maxSurge and maxUnavailable must not both be zero: no pod could ever be replaced")
         return self
@@ -150,6 +221,9 @@ CONFIGMAP_KEYS: dict[str, tuple[tuple[str, ...], str]] = {
     "selector.namespaces": (("selector", "namespaces"), "list"),
     "selector.matchLabels": (("selector", "matchLabels"), "labels"),
     "requireCRD": (("requireCRD",), "bool"),
+    "migration": (("migration",), "str"),
+    "scaleDown": (("scaleDown",), "str"),
+    "canary": (("canary",), "yaml"),
 }
 
 
@@ -232,6 +306,13 @@ def _messages(err: ValidationError, prefix: tuple[str | int, ...], resource: dic
     return results
 
 
+def _context(spec: Any) -> dict[str, Any]:
+    """What field validators need to know of the rest of the spec (the highest canary weight)."""
+    routing = ((spec or {}).get("canary") or {}).get("trafficRouting") if isinstance(spec, dict) else None
+    weight = routing.get("maxTrafficWeight") if isinstance(routing, dict) else None
+    return {"maxTrafficWeight": weight} if isinstance(weight, int) and not isinstance(weight, bool) and weight > 0 else {}
+
+
 def load_config(fn_config: Any) -> tuple[Spec | None, list[Result]]:
     """Validate the functionConfig; a None spec means it is invalid and the results say why."""
     if fn_config is None:
@@ -246,13 +327,14 @@ def load_config(fn_config: Any) -> tuple[Spec | None, list[Result]]:
             if not isinstance(data, dict):
                 return None, [error("functionConfig ConfigMap data must be a mapping", fn_config, "data", "config")]
             try:
-                return Spec.model_validate(spec_from_configmap(data)), []
+                spec_data = spec_from_configmap(data)
+                return Spec.model_validate(spec_data, context=_context(spec_data)), []
             except _FieldError as cause:
                 return None, [error(str(cause), fn_config, format_path(("data",) + cause.loc), "config")]
             except ValidationError as err:
                 return None, _configmap_messages(err, fn_config)
         if kind == KIND:
-            return ProgressiveDelivery.model_validate(fn_config).spec, []
+            return ProgressiveDelivery.model_validate(fn_config, context=_context(fn_config.get("spec"))).spec, []
     except ValidationError as err:
         return None, _messages(err, (), fn_config)
     return None, [error(f"functionConfig is {api_version}/{kind}: {expected}", fn_config, rule="config")]

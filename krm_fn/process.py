@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import labelselector
 from .config import Spec, load_config
-from .convert import canary_strategy, to_rollout
+from .convert import canary_service, canary_strategy, to_rollout, workload_ref_rollout
 from .results import Result, has_errors, info
+from .retarget import retarget
 from .rules import AFTER_RULES, RULES, After, Context, Target
-from .select import is_selected
+from .select import is_rollout, is_selected, name_of, namespace_of
 
 
 def run(items: list[dict[str, Any]], fn_config: Any) -> tuple[list[dict[str, Any]], list[Result]]:
@@ -21,28 +23,79 @@ def run(items: list[dict[str, Any]], fn_config: Any) -> tuple[list[dict[str, Any
     return convert_selected(items, spec)
 
 
-def convert_selected(items: list[dict[str, Any]], spec: Spec) -> tuple[list[dict[str, Any]], list[Result]]:
-    targets = [
-        Target(index, item, canary_strategy(spec, item))
-        for index, item in enumerate(items)
-        if is_selected(item, spec.selector)
+def selecting_services(items: list[dict[str, Any]], deployment: dict[str, Any]) -> list[dict[str, Any]]:
+    """The Services in the list that select `deployment`'s pods (same namespace)."""
+    template = (deployment.get("spec") or {}).get("template") or {}
+    labels = (template.get("metadata") or {}).get("labels") or {}
+    return [
+        item
+        for item in items
+        if item.get("kind") == "Service"
+        and item.get("apiVersion") == "v1"
+        and namespace_of(item) == namespace_of(deployment)
+        and labelselector.service_matches((item.get("spec") or {}).get("selector") or {}, labels)
     ]
-    ctx = Context(spec, items, targets)
-    results = [result for rule in RULES for result in rule(ctx)]
+
+
+def workload_refs(items: list[dict[str, Any]]) -> set[tuple[str, str]]:
+    """Deployments that a Rollout in the list already drives through `workloadRef`."""
+    found = set()
+    for item in items:
+        ref = (item.get("spec") or {}).get("workloadRef") if is_rollout(item) else None
+        if isinstance(ref, dict) and ref.get("kind") == "Deployment":
+            found.add((namespace_of(item), str(ref.get("name"))))
+    return found
+
+
+def plan(items: list[dict[str, Any]], spec: Spec) -> list[Target]:
+    # In workloadRef mode a Deployment already driven by a Rollout is done: a second run is a no-op.
+    done = workload_refs(items) if spec.migration == "workloadRef" else set()
+    names = {(namespace_of(i), name_of(i)) for i in items if i.get("kind") == "Service"}
+    targets = []
+    for index, item in enumerate(items):
+        if not is_selected(item, spec.selector) or (namespace_of(item), name_of(item)) in done:
+            continue
+        services = selecting_services(items, item)
+        canary = canary_strategy(spec, item, services)
+        generated = []
+        wanted = canary.get("canaryService")
+        if spec.canary.canaryService == "generate" and len(services) == 1 and (namespace_of(item), wanted) not in names:
+            generated.append(canary_service(services[0]))
+        targets.append(Target(index, item, canary, services, generated))
+    return targets
+
+
+def convert_selected(items: list[dict[str, Any]], spec: Spec) -> tuple[list[dict[str, Any]], list[Result]]:
+    targets = plan(items, spec)
+    results = [result for rule in RULES for result in rule(Context(spec, items, targets))]
     if has_errors(results):
         return items, results
-    output = list(items)
-    for target in targets:
-        output[target.index] = to_rollout(target.deployment, target.canary)
+    by_index = {target.index: target for target in targets}
+    output: list[dict[str, Any]] = []
+    for index, item in enumerate(items):
+        target = by_index.get(index)
+        if target is None:
+            output.append(item)
+            continue
+        if spec.migration == "workloadRef":
+            output.extend([item, workload_ref_rollout(item, target.canary, spec.scaleDown)])
+            how = f"a Rollout now drives it through workloadRef (scaleDown: {spec.scaleDown})"
+        else:
+            output.append(to_rollout(item, target.canary))
+            how = "converted to an Argo Rollout"
+        output.extend(target.generated)
         steps = len(target.canary["steps"])
         results.append(
             info(
-                f"converted to an Argo Rollout (canary: {steps} step{'s' if steps != 1 else ''}, "
+                f"{how} (canary: {steps} step{'s' if steps != 1 else ''}, "
                 f"maxSurge {target.canary['maxSurge']}, maxUnavailable {target.canary['maxUnavailable']})",
-                target.deployment,
+                item,
                 rule="convert",
             )
         )
-    after = After(items, output, targets)
-    results.extend(result for rule in AFTER_RULES for result in rule(after))
+        for service in target.generated:
+            results.append(info(f"added canary Service {name_of(service)}", service, rule="canary-service"))
+    output, retargeted = retarget(output, {(namespace_of(t.deployment), name_of(t.deployment)) for t in targets})
+    results.extend(retargeted)
+    results.extend(result for rule in AFTER_RULES for result in rule(After(items, output, targets)))
     return output, results

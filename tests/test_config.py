@@ -45,6 +45,28 @@ BAD_TYPED = [
     ("  selector: {labels: {a: b}}", "spec.selector.labels", "unknown field"),
     ("  selector: {matchLabels: {canary: true}}", "spec.selector.matchLabels.canary", "must be a string (got True)"),
     ("  requireCRD: no", "spec.requireCRD", "must be true or false (got 'no')"),
+    ("  migration: blueGreen", "spec.migration", "must be 'convert' or 'workloadRef' (got 'blueGreen')"),
+    ("  scaleDown: always", "spec.scaleDown", "must be 'progressively', 'onsuccess' or 'never' (got 'always')"),
+    ("  canarySteps: [{setCanaryScale: {weight: 10}}]", "spec.canarySteps[0].setCanaryScale",
+     "needs canary.trafficRouting (the controller rejects it without)"),
+    ("  canarySteps: [{setHeaderRoute: {name: h}}]", "spec.canarySteps[0].setHeaderRoute",
+     "needs canary.trafficRouting (the controller rejects it without)"),
+    ("  canary: {dynamicStableScale: true}", "spec.canary.dynamicStableScale", "only works with trafficRouting (the controller rejects it without)"),
+    ("  canary: {scaleDownDelaySeconds: 30}", "spec.canary.scaleDownDelaySeconds", "only works with trafficRouting (the controller rejects it without)"),
+    ("  canary: {scaleDownDelaySeconds: -1}", "spec.canary.scaleDownDelaySeconds", "Input should be greater than or equal to 0"),
+    ("  canary: {trafficRouting: {smi: {}}, dynamicStableScale: true, scaleDownDelaySeconds: 5}", "spec.canary.dynamicStableScale",
+     "cannot be used together with scaleDownDelaySeconds"),
+    ("  canary: {trafficRouting: {istio: {}, maxTrafficWeight: 1000}}", "spec.canary.trafficRouting.maxTrafficWeight",
+     "is only supported with the nginx router or plugins"),
+    ("  canary: {canaryService: agents, stableService: agents}", "spec.canary.stableService",
+     "must differ from canaryService: the controller needs two Services"),
+    ("  canary: {antiAffinity: {}}", "spec.canary.antiAffinity",
+     "must have exactly one of preferredDuringSchedulingIgnoredDuringExecution, requiredDuringSchedulingIgnoredDuringExecution"),
+    ("  canary: {antiAffinity: {preferredDuringSchedulingIgnoredDuringExecution: {weight: 0}}}",
+     "spec.canary.antiAffinity.preferredDuringSchedulingIgnoredDuringExecution.weight", "must be between 1 and 100 (got 0)"),
+    ("  canary: {trafficRouting: {nginx: {stableIngress: i}, maxTrafficWeight: 1000}}\n  canarySteps: [{setWeight: 1001}]",
+     "spec.canarySteps[0].setWeight", "must be between 0 and 1000 (got 1001)"),
+    ("  canary: {canarySevice: x}", "spec.canary.canarySevice", "unknown field"),
     ("  enabeld: true", "spec.enabeld", "unknown field"),
 ]
 
@@ -54,6 +76,13 @@ def test_typed_config_errors(spec: str, field: str, message: str) -> None:
     parsed, results = config.load_config(_typed(spec))
     assert parsed is None
     assert [(r.severity, r.field, r.message) for r in results] == [("error", field, message)]
+
+
+def test_max_traffic_weight_raises_the_weight_bound() -> None:
+    spec, results = config.load_config(_typed(
+        "  canary: {trafficRouting: {nginx: {stableIngress: i}, maxTrafficWeight: 1000}, canaryService: c, stableService: s}\n"
+        "  canarySteps: [{setWeight: 500}, {pause: {}}]"))
+    assert results == [] and spec is not None and spec.canarySteps[0].setWeight == 500
 
 
 def test_wrong_version_names_the_expected_one() -> None:
@@ -82,7 +111,8 @@ def test_every_step_kind_is_accepted() -> None:
     steps = "[{setWeight: 10}, {pause: {duration: 1h30m}}, {pause: {duration: 30}}, {setCanaryScale: {weight: 20}}, " \
             "{analysis: {templates: [{templateName: ok}]}}, {experiment: {templates: []}}, " \
             "{setHeaderRoute: {name: h}}, {setMirrorRoute: {name: m}}, {plugin: {name: p}}]"
-    spec, results = config.load_config(_typed(f"  canarySteps: {steps}"))
+    routing = "  canary: {trafficRouting: {istio: {virtualService: {name: vs}}}, canaryService: c, stableService: s}\n"
+    spec, results = config.load_config(_typed(routing + f"  canarySteps: {steps}"))
     assert results == [] and spec is not None
     assert [next(iter(s.to_argo())) for s in spec.canarySteps] == [
         "setWeight", "pause", "pause", "setCanaryScale", "analysis", "experiment", "setHeaderRoute", "setMirrorRoute", "plugin"

@@ -22,6 +22,10 @@ class Target:
     index: int
     deployment: dict[str, Any]
     canary: dict[str, Any]
+    services: list[dict[str, Any]]
+    """The Services in the list that select the Deployment's pods."""
+    generated: list[dict[str, Any]]
+    """New resources (a canary Service) the conversion adds beside the Rollout."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,7 @@ class After:
 
 
 from . import (  # noqa: E402 - the modules import Context/Target from here
+    analysis_templates,
     dropped_fields,
     name_conflict,
     progress_deadline,
@@ -48,6 +53,7 @@ from . import (  # noqa: E402 - the modules import Context/Target from here
     selector,
     services,
     surge,
+    traffic_services,
 )
 
 RULES: list[Callable[[Context], Iterable[Result]]] = [
@@ -58,7 +64,21 @@ RULES: list[Callable[[Context], Iterable[Result]]] = [
     selector.check,
     progress_deadline.check,
     surge.check,
+    traffic_services.check,
+    analysis_templates.check,
     dropped_fields.check,
 ]
 AFTER_RULES: list[Callable[[After], Iterable[Result]]] = [services.check]
-RULE_MODULES = [selection, rollout_crd, name_conflict, recreate, selector, progress_deadline, surge, dropped_fields, services]
+RULE_MODULES = [
+    selection,
+    rollout_crd,
+    name_conflict,
+    recreate,
+    selector,
+    progress_deadline,
+    surge,
+    traffic_services,
+    analysis_templates,
+    dropped_fields,
+    services,
+]

@@ -1,0 +1,44 @@
+"""Resources the function adds (a Rollout beside its Deployment, a canary Service).
+
+A new resource must carry none of its origin's bookkeeping annotations: kpt would take it
+for the origin (`resource at path ... and index ... already exists`) and kustomize for a
+renamed one. It gets an explicit path next to its origin's file, so kpt writes it there
+instead of inventing `<namespace>/<kind>_<name>.yaml`.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from typing import Any
+
+PATH = "config.kubernetes.io/path"
+INDEX = "config.kubernetes.io/index"
+_BOOKKEEPING_PREFIXES = ("internal.config.kubernetes.io/", "kustomize.config.k8s.io/", "config.k8s.io/")
+_BOOKKEEPING = (PATH, INDEX, "config.kubernetes.io/id", "config.kubernetes.io/local-config")
+
+
+def is_bookkeeping(key: str) -> bool:
+    return key in _BOOKKEEPING or key.startswith(_BOOKKEEPING_PREFIXES)
+
+
+def origin_path(origin: dict[str, Any]) -> str | None:
+    annotations = (origin.get("metadata") or {}).get("annotations") or {}
+    found = annotations.get("internal.config.kubernetes.io/path") or annotations.get(PATH)
+    return str(found) if found else None
+
+
+def metadata_from(origin: dict[str, Any], name: str, kind: str) -> dict[str, Any]:
+    """Metadata for a new `kind` named `name`, made from its origin's: labels and user annotations kept."""
+    source = origin.get("metadata") or {}
+    meta: dict[str, Any] = {"name": name}
+    if source.get("namespace"):
+        meta["namespace"] = source["namespace"]
+    if source.get("labels"):
+        meta["labels"] = dict(source["labels"])
+    annotations = {k: v for k, v in (source.get("annotations") or {}).items() if not is_bookkeeping(str(k))}
+    path = origin_path(origin)
+    if path is not None:
+        annotations[PATH] = posixpath.join(posixpath.dirname(path), f"{kind.lower()}_{name}.yaml")
+    if annotations:
+        meta["annotations"] = annotations
+    return meta
