@@ -20,7 +20,7 @@ fi
 stamp="$VENV/.installed-$(sha256sum "$REPO_ROOT/pyproject.toml" | cut -c1-16)"
 if [[ ! -e $stamp ]]; then
     log "installing krm-progressive-delivery and its test dependencies into $VENV"
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e "$REPO_ROOT[test]" >&2
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e "${REPO_ROOT}[test]" >&2
     rm -f "$VENV"/.installed-*
     touch "$stamp"
 fi

@@ -1,0 +1,202 @@
+"""The canary overlay, built by the real kustomize (with --enable-helm and the real helm).
+
+The function runs in exec mode, as the console script on PATH, exactly as a user runs it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from conftest import CRD_FILE, REPO
+from tools import helm, kustomize, run
+
+BASE = REPO / "kustomize" / "base"
+OVERLAY = REPO / "kustomize" / "overlays" / "canary"
+CRD_COMPONENT = REPO / "kustomize" / "components" / "argo-rollouts-crd"
+BUILD = ["build", "--enable-alpha-plugins", "--enable-exec", "--enable-helm"]
+
+pytestmark = pytest.mark.tools
+
+
+def documents(text: str) -> dict[tuple[str, str, str], str]:
+    """Each object of a build, by (kind, namespace, name), as the exact text kustomize printed."""
+    found = {}
+    for doc in text.split("\n---\n"):
+        obj = yaml.safe_load(doc)
+        meta = obj.get("metadata") or {}
+        found[(obj["kind"], meta.get("namespace", ""), meta["name"])] = doc.strip() + "\n"
+    return found
+
+
+def build(path: Path, cwd: Path | None = None, extra: list[str] | None = None) -> str:
+    result = run([kustomize(), *BUILD, *(extra or []), str(path)], cwd=cwd)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def base_build() -> str:
+    helm()
+    result = run([kustomize(), "build", "--enable-helm", str(BASE)])
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def canary_build() -> str:
+    crd = CRD_COMPONENT / "rollout-crd.yaml"
+    assert crd.exists(), "run scripts/fetch-rollout-crd.sh (scripts/setup.sh does)"
+    return build(Path("kustomize/overlays/canary"), cwd=REPO)
+
+
+def _overlay(tmp_path: Path, spec: dict[str, Any], with_crd: bool = True, extra: str = "") -> Path:
+    """A copy of the canary overlay with another function config (and optionally no CRD)."""
+    config = yaml.safe_load((OVERLAY / "progressive-delivery.yaml").read_text())
+    config["spec"] = spec
+    (tmp_path / "progressive-delivery.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
+    shutil.copy(OVERLAY / "rollout-name-references.yaml", tmp_path)
+    lines = ["resources:", f"- {os.path.relpath(BASE, tmp_path)}"]  # kustomize refuses absolute roots
+    if with_crd:
+        lines += ["components:", f"- {os.path.relpath(CRD_COMPONENT, tmp_path)}"]
+    lines += ["transformers:", "- progressive-delivery.yaml", "configurations:", "- rollout-name-references.yaml"]
+    (tmp_path / "kustomization.yaml").write_text("\n".join(lines) + "\n" + extra)
+    return tmp_path
+
+
+def test_both_deployments_become_valid_rollouts(canary_build: str, rollout_schema) -> None:
+    objects = documents(canary_build)
+    rollouts = {key: yaml.safe_load(doc) for key, doc in objects.items() if key[0] == "Rollout"}
+    assert sorted(rollouts) == [("Rollout", "agents", "agents"), ("Rollout", "agents", "agents-controllers")]
+    assert not [key for key in objects if key[0] == "Deployment"]
+    for rollout in rollouts.values():
+        rollout_schema.assert_valid(rollout)
+        assert rollout["spec"]["strategy"]["canary"]["steps"] == [{"setWeight": 25}, {"pause": {}}]
+    agents = rollouts[("Rollout", "agents", "agents")]["spec"]["strategy"]["canary"]
+    controllers = rollouts[("Rollout", "agents", "agents-controllers")]["spec"]["strategy"]["canary"]
+    assert (agents["maxSurge"], agents["maxUnavailable"]) == (1, 0)  # the chart's rollingUpdate
+    assert (controllers["maxSurge"], controllers["maxUnavailable"]) == (1, 0)  # safe defaults: the chart sets none
+
+
+def test_everything_else_is_byte_identical_to_the_base(base_build: str, canary_build: str) -> None:
+    base, canary = documents(base_build), documents(canary_build)
+    converted = {("Deployment", "agents", "agents"), ("Deployment", "agents", "agents-controllers")}
+    added = {("CustomResourceDefinition", "", "rollouts.argoproj.io"), ("Rollout", "agents", "agents"), ("Rollout", "agents", "agents-controllers")}
+    autoscalers = {("HorizontalPodAutoscaler", "agents", "agents-controllers")}
+    assert set(base) - converted == set(canary) - added
+    for key in set(base) - converted - autoscalers:
+        assert canary[key] == base[key], f"{key} changed"
+    for key in autoscalers:
+        hpa_base, hpa_canary = yaml.safe_load(base[key]), yaml.safe_load(canary[key])
+        assert hpa_canary["spec"].pop("scaleTargetRef") == {"apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout", "name": "agents-controllers"}
+        hpa_base["spec"].pop("scaleTargetRef")
+        assert hpa_canary == hpa_base
+
+
+def test_pod_templates_and_selectors_are_the_deployments(base_build: str, canary_build: str) -> None:
+    base, canary = documents(base_build), documents(canary_build)
+    for name in ("agents", "agents-controllers"):
+        deployment = yaml.safe_load(base[("Deployment", "agents", name)])
+        rollout = yaml.safe_load(canary[("Rollout", "agents", name)])
+        assert rollout["metadata"] == deployment["metadata"]
+        for field in ("selector", "template", "replicas"):
+            assert rollout["spec"][field] == deployment["spec"][field]
+
+
+def test_build_from_another_working_directory(tmp_path: Path, canary_build: str) -> None:
+    assert build(OVERLAY, cwd=tmp_path) == canary_build
+
+
+def test_missing_crd_fails_with_a_readable_error(tmp_path: Path) -> None:
+    overlay = _overlay(tmp_path, {"enabled": True, "selector": {"names": ["agents", "agents-controllers"]}}, with_crd=False)
+    result = run([kustomize(), *BUILD, str(overlay)])
+    assert result.returncode != 0
+    assert result.stdout == ""
+    assert "error: CustomResourceDefinition rollouts.argoproj.io is not in the list, so nothing was converted" in result.stderr
+    assert "spec.requireCRD: false" in result.stderr
+
+
+def test_require_crd_false_passes_without_the_crd(tmp_path: Path, rollout_schema) -> None:
+    overlay = _overlay(tmp_path, {"enabled": True, "requireCRD": False}, with_crd=False)
+    objects = documents(build(overlay))
+    assert ("CustomResourceDefinition", "", "rollouts.argoproj.io") not in objects
+    assert [k for k in objects if k[0] == "Rollout"] == [("Rollout", "agents", "agents"), ("Rollout", "agents", "agents-controllers")]
+
+
+def test_disabled_output_equals_the_base(tmp_path: Path, base_build: str) -> None:
+    overlay = _overlay(tmp_path, {"enabled": False}, with_crd=False)
+    assert build(overlay) == base_build
+
+
+GENERATOR = """
+configMapGenerator:
+- name: agents-overrides
+  namespace: agents
+  literals:
+  - LOG_LEVEL=debug
+patches:
+- target: {{kind: {kind}, name: agents-controllers}}
+  patch: |
+    - op: add
+      path: /spec/template/spec/containers/0/envFrom/-
+      value: {{configMapRef: {{name: agents-overrides}}}}
+"""
+
+
+def _config_map_refs(objects: dict[tuple[str, str, str], str]) -> tuple[str, list[str]]:
+    generated = [k[2] for k in objects if k[0] == "ConfigMap" and k[2].startswith("agents-overrides-")]
+    assert len(generated) == 1, list(objects)
+    rollout = yaml.safe_load(objects[("Rollout", "agents", "agents-controllers")])
+    env_from = rollout["spec"]["template"]["spec"]["containers"][0]["envFrom"]
+    return generated[0], [e["configMapRef"]["name"] for e in env_from if "configMapRef" in e]
+
+
+def test_generator_in_an_overlay_on_top_renames_references_in_rollouts(tmp_path: Path) -> None:
+    """An overlay built on the canary overlay generates a ConfigMap and refers to it from a Rollout.
+
+    Its hashed name reaches the Rollout only through the canary overlay's `configurations:`
+    (kustomize merges them upwards); without them the Rollout keeps the bare name, which
+    does not exist in the cluster.
+    """
+    overlays = tmp_path / "kustomize" / "overlays"
+    shutil.copytree(OVERLAY, overlays / "canary")
+    for name in ("base", "components"):
+        (tmp_path / "kustomize" / name).symlink_to(REPO / "kustomize" / name)
+    outer = overlays / "team"
+    outer.mkdir()
+    (outer / "kustomization.yaml").write_text("resources:\n- ../canary\n" + GENERATOR.format(kind="Rollout"))
+
+    generated, refs = _config_map_refs(documents(build(outer)))
+    assert generated in refs
+
+    canary = overlays / "canary" / "kustomization.yaml"
+    text = canary.read_text()
+    assert "- rollout-name-references.yaml" in text
+    canary.write_text(text.replace("configurations:", "configurations: []\n#").replace("- rollout-name-references.yaml", ""))
+    generated, refs = _config_map_refs(documents(build(outer)))
+    assert generated not in refs and "agents-overrides" in refs
+
+
+def test_generator_in_the_converting_overlay_is_resolved_before_the_conversion(tmp_path: Path) -> None:
+    """In the overlay that converts, kustomize fixes the name while the workload is still a Deployment."""
+    overlay = _overlay(tmp_path, {"enabled": True}, extra=GENERATOR.format(kind="Deployment"))
+    generated, refs = _config_map_refs(documents(build(overlay)))
+    assert generated in refs
+
+
+def test_workload_ref_mode_keeps_the_deployments(tmp_path: Path, rollout_schema) -> None:
+    overlay = _overlay(tmp_path, {"enabled": True, "migration": "workloadRef", "scaleDown": "onsuccess"})
+    objects = documents(build(overlay))
+    for name in ("agents", "agents-controllers"):
+        assert ("Deployment", "agents", name) in objects
+        rollout = yaml.safe_load(objects[("Rollout", "agents", name)])
+        rollout_schema.assert_valid(rollout)
+        assert rollout["spec"]["workloadRef"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": name, "scaleDown": "onsuccess"}
+        assert "template" not in rollout["spec"]
+    hpa = yaml.safe_load(objects[("HorizontalPodAutoscaler", "agents", "agents-controllers")])
+    assert hpa["spec"]["scaleTargetRef"]["kind"] == "Rollout"

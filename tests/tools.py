@@ -1,0 +1,37 @@
+"""The real binaries the integration tests drive, found the way scripts/test.sh sets them up."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+from conftest import REPO, require_tool
+
+TOOLS_BIN = REPO / ".tools" / "bin"
+VENV_BIN = REPO / ".venv" / "bin"
+
+
+def tool_env() -> dict[str, str]:
+    """PATH with the pinned tools and the installed console script first."""
+    env = dict(os.environ)
+    env["PATH"] = os.pathsep.join([str(VENV_BIN), str(TOOLS_BIN), env.get("PATH", "")])
+    return env
+
+
+def kustomize() -> str:
+    return require_tool("kustomize", str(TOOLS_BIN / "kustomize"))
+
+
+def helm() -> str:
+    return require_tool("helm", str(TOOLS_BIN / "helm"))
+
+
+def console_script() -> str:
+    return require_tool("krm-progressive-delivery", str(VENV_BIN / "krm-progressive-delivery"))
+
+
+def run(args: list[str], cwd: Path | None = None, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        args, cwd=cwd, env=tool_env(), input=stdin.decode() if stdin else None, capture_output=True, text=True, timeout=600
+    )
