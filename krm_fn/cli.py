@@ -66,7 +66,10 @@ def main(
     data = (stdin or sys.stdin.buffer).read()
     try:
         doc = resource_list.parse(data)
-        items, results = process.run(doc["items"], doc.get("functionConfig"))
+        results = resource_list.item_problems(doc["items"])
+        items = doc["items"]
+        if not results:
+            items, results = process.run(items, doc.get("functionConfig"))
         text = resource_list.render(doc, items, results)
     except resource_list.MalformedInput as problem:
         err.write(f"{PROG}: error: {problem}\n")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import yaml_io
-from .results import Result
+from .results import Result, error
 
 API_VERSIONS = ("config.kubernetes.io/v1", "config.kubernetes.io/v1alpha1")
 
@@ -30,11 +30,18 @@ def parse(data: bytes) -> dict[str, Any]:
         items = doc["items"] = []
     if not isinstance(items, list):
         raise MalformedInput(f"ResourceList items must be a list, not a {_describe(items)}")
+    return doc
+
+
+def item_problems(items: list[Any]) -> list[Result]:
+    """Items no function can work on: not mappings, or without kind, apiVersion or metadata.name."""
+    results = []
     for index, item in enumerate(items):
         problem = _item_problem(item)
         if problem:
-            raise MalformedInput(f"items[{index}] {problem}")
-    return doc
+            resource = item if isinstance(item, dict) and isinstance(item.get("metadata"), dict) else None
+            results.append(error(f"items[{index}] {problem}", resource, rule="resource-list"))
+    return results
 
 
 def _item_problem(item: Any) -> str | None:

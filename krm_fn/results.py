@@ -49,7 +49,9 @@ class Result:
         parts = [self.severity]
         ref = self.resource_ref()
         if ref:
-            name = f"{ref['namespace']}/{ref['name']}" if "namespace" in ref else ref.get("name", "?")
+            name = ref.get("name", "?")
+            if "namespace" in ref:
+                name = f"{ref['namespace']}/{name}"
             parts.append(f"{ref.get('kind', '?')} {name}")
         if self.field:
             parts.append(self.field)
