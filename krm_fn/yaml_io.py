@@ -65,6 +65,28 @@ class PlainScalar(str):
     __slots__ = ()
 
 
+# A string remembers how it was quoted, so that kpt, which writes the output back into
+# the user's files, changes no quotes in them. Plain and new strings are plain `str`.
+class SingleQuoted(str):
+    __slots__ = ()
+
+
+class DoubleQuoted(str):
+    __slots__ = ()
+
+
+class Literal(str):
+    __slots__ = ()
+
+
+class Folded(str):
+    __slots__ = ()
+
+
+_STYLED: dict[str, type[str]] = {"'": SingleQuoted, '"': DoubleQuoted, "|": Literal, ">": Folded}
+_STYLE_OF: dict[type[str], str] = {cls: style for style, cls in _STYLED.items()}
+
+
 def _core_value(text: str) -> Any:
     """What a YAML 1.2 core reader makes of a plain scalar."""
     if text in ("", "~", "null", "Null", "NULL"):
@@ -109,6 +131,10 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
     def construct_plain(self, node: ScalarNode) -> PlainScalar:
         return PlainScalar(node.value)
 
+    def construct_styled_str(self, node: ScalarNode) -> str:
+        styled = _STYLED.get(node.style) if node.style else None
+        return styled(node.value) if styled else node.value
+
     def construct_unique_mapping(self, node: MappingNode) -> dict[Any, Any]:
         mapping: dict[Any, Any] = {}
         yield mapping
@@ -124,6 +150,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
 
 
 _Loader.add_constructor(_PLAIN, _Loader.construct_plain)
+_Loader.add_constructor(_STR, _Loader.construct_styled_str)
 _Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_unique_mapping)
 
 
@@ -144,6 +171,11 @@ class _Dumper(_BaseDumper):  # type: ignore[misc,valid-type]
             return self.represent_scalar(_STR, data, style='"')
         return self.represent_scalar(_STR, data)
 
+    def represent_styled(self, data: str) -> ScalarNode:
+        # Any quoted or block style reads as a string everywhere; the emitter falls back
+        # to double quotes where the style cannot hold the value.
+        return self.represent_scalar(_STR, str(data), style=_STYLE_OF[type(data)])
+
     def represent_plain(self, data: PlainScalar) -> ScalarNode:
         # Tag it as the YAML 1.1 resolver would, so the emitter writes it plain and untouched.
         return ScalarNode(self.resolve(ScalarNode, str(data), (True, False)), str(data))
@@ -151,6 +183,8 @@ class _Dumper(_BaseDumper):  # type: ignore[misc,valid-type]
 
 _Dumper.add_representer(str, _Dumper.represent_str)
 _Dumper.add_representer(PlainScalar, _Dumper.represent_plain)
+for _styled in _STYLE_OF:
+    _Dumper.add_representer(_styled, _Dumper.represent_styled)
 
 _BLOCK_PREFIX = re.compile(r"^[ \t?:-]{%d}" % MAX_DEPTH, re.M)
 
@@ -237,7 +271,7 @@ def load(data: bytes | str) -> Any:
         except UnicodeDecodeError as err:
             raise InputError(f"input is not UTF-8: byte 0x{data[err.start]:02x} at offset {err.start}") from None
     else:
-        text = data
+        text = str(data)  # libyaml takes only exact str, not the styled subclasses
     if not text.strip():
         raise InputError("input is empty")
     if text.lstrip().startswith("{"):
@@ -269,5 +303,5 @@ def dump(data: Any) -> str:
         default_flow_style=False,
         sort_keys=False,
         allow_unicode=True,
-        width=1 << 30,
+        width=80,  # where kyaml (kustomize, kpt) folds long scalars too: kpt diffs stay small
     )

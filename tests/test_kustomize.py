@@ -118,7 +118,7 @@ def test_missing_crd_fails_with_a_readable_error(tmp_path: Path) -> None:
     assert result.returncode != 0
     assert result.stdout == ""
     assert "error: CustomResourceDefinition rollouts.argoproj.io is not in the list, so nothing was converted" in result.stderr
-    assert "spec.requireCRD: false" in result.stderr
+    assert "or set requireCRD to false in the function config" in result.stderr
 
 
 def test_require_crd_false_passes_without_the_crd(tmp_path: Path, rollout_schema) -> None:

@@ -20,7 +20,7 @@ VERSION = "v1alpha1"
 UPSTREAM = "https://github.com/argoproj/argo-rollouts/raw/v1.9.1/manifests/crds/rollout-crd.yaml"
 HOW = (
     f"add the Argo Rollouts CRD to the resources (e.g. {UPSTREAM}), "
-    "or set spec.requireCRD: false if another application installs Argo Rollouts"
+    "or set requireCRD to false in the function config if another application installs Argo Rollouts"
 )
 
 
