@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .config import GENERATE, Spec
+from .fields import get_map
 from .new_resources import metadata_from
 from .select import name_of
 
@@ -25,9 +26,7 @@ SAFE_DEFAULTS = {"maxSurge": 1, "maxUnavailable": 0}
 
 
 def rolling_update(deployment: dict[str, Any]) -> dict[str, Any]:
-    strategy = (deployment.get("spec") or {}).get("strategy") or {}
-    found = strategy.get("rollingUpdate") if isinstance(strategy, dict) else None
-    return found if isinstance(found, dict) else {}
+    return get_map(deployment, "spec", "strategy", "rollingUpdate")
 
 
 def surge_setting(spec: Spec, deployment: dict[str, Any], key: str) -> tuple[Any, str]:
@@ -67,7 +66,7 @@ def workload_ref_rollout(deployment: dict[str, Any], canary: dict[str, Any], sca
     The Deployment stays in the list unchanged; the Rollout is a new resource, so it carries
     none of the Deployment's bookkeeping annotations.
     """
-    source = deployment.get("spec") or {}
+    source = get_map(deployment, "spec")
     spec: dict[str, Any] = {}
     for key in ("replicas", "selector", "minReadySeconds", "revisionHistoryLimit", "progressDeadlineSeconds"):
         if key in source:
@@ -103,7 +102,7 @@ _SERVICE_ONLY_FIELDS = (
 
 def canary_service(service: dict[str, Any]) -> dict[str, Any]:
     """`<service>-canary`: the same selector and ports, as a ClusterIP Service of its own."""
-    source = service.get("spec") or {}
+    source = get_map(service, "spec")
     spec = {k: v for k, v in source.items() if k not in _SERVICE_ONLY_FIELDS}
     if spec.get("type") in ("NodePort", "LoadBalancer"):
         spec["type"] = "ClusterIP"
@@ -146,5 +145,5 @@ def _rollout_spec(spec: dict[str, Any], canary: dict[str, Any]) -> dict[str, Any
 
 def dropped_fields(deployment: dict[str, Any]) -> list[str]:
     """Spec fields a Rollout has no place for (other than `strategy`, which is replaced)."""
-    spec = deployment.get("spec") or {}
+    spec = get_map(deployment, "spec")
     return [key for key in spec if key not in CARRIED_FIELDS and key != "strategy"]

@@ -11,6 +11,8 @@ from __future__ import annotations
 import posixpath
 from typing import Any
 
+from .fields import get_map
+
 PATH = "config.kubernetes.io/path"
 INDEX = "config.kubernetes.io/index"
 _BOOKKEEPING_PREFIXES = ("internal.config.kubernetes.io/", "kustomize.config.k8s.io/", "config.k8s.io/")
@@ -22,20 +24,20 @@ def is_bookkeeping(key: str) -> bool:
 
 
 def origin_path(origin: dict[str, Any]) -> str | None:
-    annotations = (origin.get("metadata") or {}).get("annotations") or {}
+    annotations = get_map(origin, "metadata", "annotations")
     found = annotations.get("internal.config.kubernetes.io/path") or annotations.get(PATH)
     return str(found) if found else None
 
 
 def metadata_from(origin: dict[str, Any], name: str, kind: str) -> dict[str, Any]:
     """Metadata for a new `kind` named `name`, made from its origin's: labels and user annotations kept."""
-    source = origin.get("metadata") or {}
+    source = get_map(origin, "metadata")
     meta: dict[str, Any] = {"name": name}
     if source.get("namespace"):
         meta["namespace"] = source["namespace"]
-    if source.get("labels"):
+    if get_map(source, "labels"):
         meta["labels"] = dict(source["labels"])
-    annotations = {k: v for k, v in (source.get("annotations") or {}).items() if not is_bookkeeping(str(k))}
+    annotations = {k: v for k, v in get_map(source, "annotations").items() if not is_bookkeeping(str(k))}
     path = origin_path(origin)
     if path is not None:
         annotations[PATH] = posixpath.join(posixpath.dirname(path), f"{kind.lower()}_{name}.yaml")

@@ -6,6 +6,7 @@ from typing import Any
 
 from . import labelselector
 from .config import Spec, load_config
+from .fields import get_map, pod_labels
 from .convert import canary_service, canary_strategy, to_rollout, workload_ref_rollout
 from .results import Result, has_errors, info
 from .retarget import retarget
@@ -23,17 +24,21 @@ def run(items: list[dict[str, Any]], fn_config: Any) -> tuple[list[dict[str, Any
     return convert_selected(items, spec)
 
 
-def selecting_services(items: list[dict[str, Any]], deployment: dict[str, Any]) -> list[dict[str, Any]]:
-    """The Services in the list that select `deployment`'s pods (same namespace)."""
-    template = (deployment.get("spec") or {}).get("template") or {}
-    labels = (template.get("metadata") or {}).get("labels") or {}
+def services_by_namespace(items: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    found: dict[str, list[dict[str, Any]]] = {}
+    for item in items:
+        if item.get("kind") == "Service" and item.get("apiVersion") == "v1":
+            found.setdefault(namespace_of(item), []).append(item)
+    return found
+
+
+def selecting_services(services: dict[str, list[dict[str, Any]]], deployment: dict[str, Any]) -> list[dict[str, Any]]:
+    """The Services that select `deployment`'s pods (same namespace)."""
+    labels = pod_labels(deployment)
     return [
-        item
-        for item in items
-        if item.get("kind") == "Service"
-        and item.get("apiVersion") == "v1"
-        and namespace_of(item) == namespace_of(deployment)
-        and labelselector.service_matches((item.get("spec") or {}).get("selector") or {}, labels)
+        service
+        for service in services.get(namespace_of(deployment), [])
+        if labelselector.service_matches(get_map(service, "spec", "selector"), labels)
     ]
 
 
@@ -41,7 +46,7 @@ def workload_refs(items: list[dict[str, Any]]) -> set[tuple[str, str]]:
     """Deployments that a Rollout in the list already drives through `workloadRef`."""
     found = set()
     for item in items:
-        ref = (item.get("spec") or {}).get("workloadRef") if is_rollout(item) else None
+        ref = get_map(item, "spec").get("workloadRef") if is_rollout(item) else None
         if isinstance(ref, dict) and ref.get("kind") == "Deployment":
             found.add((namespace_of(item), str(ref.get("name"))))
     return found
@@ -50,12 +55,14 @@ def workload_refs(items: list[dict[str, Any]]) -> set[tuple[str, str]]:
 def plan(items: list[dict[str, Any]], spec: Spec) -> list[Target]:
     # In workloadRef mode a Deployment already driven by a Rollout is done: a second run is a no-op.
     done = workload_refs(items) if spec.migration == "workloadRef" else set()
-    names = {(namespace_of(i), name_of(i)) for i in items if i.get("kind") == "Service"}
+    # Only canaryService: generate needs the selecting Services (and matching them costs).
+    services_in = services_by_namespace(items) if spec.canary.canaryService == "generate" else {}
+    names = {(ns, name_of(s)) for ns, found in services_in.items() for s in found}
     targets = []
     for index, item in enumerate(items):
         if not is_selected(item, spec.selector) or (namespace_of(item), name_of(item)) in done:
             continue
-        services = selecting_services(items, item)
+        services = selecting_services(services_in, item)
         canary = canary_strategy(spec, item, services)
         generated = []
         wanted = canary.get("canaryService")

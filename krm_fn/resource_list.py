@@ -25,8 +25,8 @@ def parse(data: bytes) -> dict[str, Any]:
         raise MalformedInput(
             f"input is {doc.get('apiVersion')}/{doc.get('kind')}, expected a config.kubernetes.io/v1 ResourceList"
         )
-    items = doc.get("items", [])
-    if items is None:
+    items = doc.get("items")
+    if items is None:  # optional in the function spec: no items
         items = doc["items"] = []
     if not isinstance(items, list):
         raise MalformedInput(f"ResourceList items must be a list, not a {_describe(items)}")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from .fields import get_map
+
 Severity = Literal["error", "warning", "info"]
 
 _PATH = "config.kubernetes.io/path"
@@ -22,7 +24,7 @@ class Result:
     def resource_ref(self) -> dict[str, str] | None:
         if self.resource is None:
             return None
-        meta = self.resource.get("metadata") or {}
+        meta = get_map(self.resource, "metadata")
         ref = {"apiVersion": self.resource.get("apiVersion"), "kind": self.resource.get("kind"), "name": meta.get("name")}
         if meta.get("namespace"):
             ref["namespace"] = meta["namespace"]
@@ -35,10 +37,10 @@ class Result:
             out["resourceRef"] = ref
         if self.field:
             out["field"] = {"path": self.field}
-        annotations = ((self.resource or {}).get("metadata") or {}).get("annotations") or {}
+        annotations = get_map(self.resource, "metadata", "annotations")
         if _PATH in annotations:
             out["file"] = {"path": str(annotations[_PATH])}
-            if _INDEX in annotations:
+            if str(annotations.get(_INDEX, "")).isdigit():
                 out["file"]["index"] = int(annotations[_INDEX])
         if self.rule:
             out["tags"] = {"rule": self.rule}

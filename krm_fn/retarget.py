@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from .convert import ROLLOUT_API_VERSION
+from .fields import get_map
 from .results import Result, info, warning
 from .select import is_deployment, name_of, namespace_of
 
@@ -33,7 +34,7 @@ def retarget(items: list[dict[str, Any]], converted: set[tuple[str, str]]) -> tu
     output, results = [], []
     for item in items:
         field = target_field(item)
-        ref = (item.get("spec") or {}).get(field) if field else None
+        ref = get_map(item, "spec").get(field) if field else None
         if field is None or not isinstance(ref, dict):
             if field is not None:
                 results.append(warning(f"has no spec.{field} to retarget", item, f"spec.{field}", "retarget"))

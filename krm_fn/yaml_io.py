@@ -38,6 +38,7 @@ MAX_EXPANDED_NODES = 5_000_000
 
 _STR = "tag:yaml.org,2002:str"
 _PLAIN = "tag:krm-fn,2026:plain"
+_MERGE = "tag:yaml.org,2002:merge"
 _COMPARABLE = frozenset(f"tag:yaml.org,2002:{t}" for t in ("int", "float", "bool", "null"))
 
 # YAML 1.2 core schema, what kyaml resolves plain scalars with.
@@ -120,6 +121,8 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
         if _GO_NON_STRING.match(value):
             return _PLAIN
         tag = super().resolve(kind, value, implicit)
+        if tag == _MERGE:
+            return tag  # `<<` merge keys: PyYAML and go-yaml both apply them
         if tag == _STR:
             return _PLAIN if _CORE_NON_STRING.match(value) else _STR
         if tag in _COMPARABLE:
@@ -138,14 +141,22 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
     def construct_unique_mapping(self, node: MappingNode) -> dict[Any, Any]:
         mapping: dict[Any, Any] = {}
         yield mapping
-        for key_node, value_node in node.value:
+        merged = 0
+        own: set[Any] = set()
+        if any(key.tag == _MERGE for key, _ in node.value):
+            own_count = len([key for key, _ in node.value if key.tag != _MERGE])
+            self.flatten_mapping(node)  # merged keys first; the node's own keys override them
+            merged = len(node.value) - own_count
+        for position, (key_node, value_node) in enumerate(node.value):
             key = self.construct_object(key_node, deep=False)
             if not isinstance(key, Hashable):
                 mark = key_node.start_mark
                 raise InputError(f"a mapping key at line {mark.line + 1} is itself a collection")
-            if key in mapping:
+            if position >= merged and key in (own if merged else mapping):
                 mark = key_node.start_mark
                 raise InputError(f"duplicate key {key!r} at line {mark.line + 1}, column {mark.column + 1}")
+            if merged and position >= merged:
+                own.add(key)
             mapping[key] = self.construct_object(value_node, deep=False)
 
 

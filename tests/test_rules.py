@@ -13,6 +13,7 @@ GOLDEN = Path(__file__).parent / "golden"
 
 # rule ID -> (golden case, severity, resource kind/name, field path)
 TRIPPED_BY = {
+    "shape": (None, "error", "Deployment/web", "spec"),
     "selection": ("selector-matches-nothing", "warning", None, "spec.selector"),
     "rollout-crd": ("crd-not-serving-v1alpha1", "error", "CustomResourceDefinition/rollouts.argoproj.io", "spec.versions"),
     "name-conflict": ("name-conflict", "error", "Deployment/agents", "metadata.name"),
@@ -45,6 +46,17 @@ def test_rule_reports_its_field(rule: str) -> None:
     if resource:
         assert f"{first['resourceRef']['kind']}/{first['resourceRef']['name']}" == resource
     assert run.exit_code == (1 if severity == "error" else 0)
+
+
+def test_shape_rule_names_the_field_of_the_wrong_type() -> None:
+    source = (GOLDEN / "convert-all" / "input.yaml").read_text().replace(
+        "      matchLabels:\n        app.kubernetes.io/name: agents\n        app.kubernetes.io/component: agents\n",
+        "      matchLabels: [agents]\n",
+    )
+    run = run_fn(source)
+    assert run.exit_code == 1
+    mine = [(r["severity"], r["field"]["path"], r["message"]) for r in run.results if r["tags"]["rule"] == "shape"]
+    assert mine == [("error", "spec.selector.matchLabels", "must be a mapping, not a list")]
 
 
 def test_service_selection_rule_warns_when_a_service_loses_its_pods() -> None:

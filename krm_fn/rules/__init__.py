@@ -52,6 +52,7 @@ from . import (  # noqa: E402 - the modules import Context/Target from here
     selection,
     selector,
     services,
+    shape,
     surge,
     traffic_services,
 )
@@ -60,6 +61,7 @@ RULES: list[Callable[[Context], Iterable[Result]]] = [
     selection.check,
     rollout_crd.check,
     name_conflict.check,
+    shape.check,
     recreate.check,
     selector.check,
     progress_deadline.check,
@@ -73,6 +75,7 @@ RULE_MODULES = [
     selection,
     rollout_crd,
     name_conflict,
+    shape,
     recreate,
     selector,
     progress_deadline,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..fields import get_map
 from ..results import Result, error
 from . import Context
 
@@ -17,7 +18,7 @@ DEFAULT_PROGRESS_DEADLINE = 600
 
 def check(ctx: Context) -> Iterator[Result]:
     for target in ctx.targets:
-        spec = target.deployment.get("spec") or {}
+        spec = get_map(target.deployment, "spec")
         min_ready = spec.get("minReadySeconds") or 0
         deadline = spec.get("progressDeadlineSeconds", DEFAULT_PROGRESS_DEADLINE)
         if isinstance(min_ready, int) and isinstance(deadline, int) and deadline <= min_ready:

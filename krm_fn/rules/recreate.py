@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..fields import get_map
 from ..results import Result, error
 from . import Context
 
@@ -17,8 +18,7 @@ ID = "recreate-strategy"
 
 def check(ctx: Context) -> Iterator[Result]:
     for target in ctx.targets:
-        strategy = (target.deployment.get("spec") or {}).get("strategy") or {}
-        if isinstance(strategy, dict) and strategy.get("type") == "Recreate":
+        if get_map(target.deployment, "spec", "strategy").get("type") == "Recreate":
             yield error(
                 "strategy Recreate has no Argo Rollouts equivalent (old and new pods would run together); "
                 'exclude this Deployment (annotation delivery.krm-fn.dev/skip: "true") or use RollingUpdate',

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from ..fields import get_map
 from ..results import Result, error
 from ..select import name_of
 from . import Context
@@ -33,7 +34,7 @@ def is_rollout_crd(item: dict[str, Any]) -> bool:
 
 
 def served_versions(crd: dict[str, Any]) -> list[str]:
-    spec = crd.get("spec") or {}
+    spec = get_map(crd, "spec")
     versions = spec.get("versions")
     if isinstance(versions, list):
         return [str(v.get("name")) for v in versions if isinstance(v, dict) and v.get("served", False) is True]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .. import labelselector
+from ..fields import get_list, get_map, pod_labels
 from ..results import Result, error
 from . import Context
 
@@ -19,21 +20,14 @@ ID = "selector"
 
 def check(ctx: Context) -> Iterator[Result]:
     for target in ctx.targets:
-        spec = target.deployment.get("spec")
-        if not isinstance(spec, dict):
-            yield error("the Deployment has no spec", target.deployment, "spec", ID)
-            continue
-        selector = spec.get("selector")
+        selector = get_map(target.deployment, "spec", "selector")
         if labelselector.is_empty(selector):
             yield error("a Rollout needs a non-empty selector (matchLabels or matchExpressions)", target.deployment, "spec.selector", ID)
             continue
-        template = spec.get("template") if isinstance(spec.get("template"), dict) else {}
-        pod_spec = template.get("spec") if isinstance(template.get("spec"), dict) else {}
-        if not pod_spec.get("containers"):
+        if not get_list(target.deployment, "spec", "template", "spec", "containers"):
             yield error("the pod template has no containers", target.deployment, "spec.template.spec.containers", ID)
             continue
-        template_labels = (template.get("metadata") or {}).get("labels") or {}
-        if not labelselector.matches(selector, template_labels):
+        if not labelselector.matches(selector, pod_labels(target.deployment)):
             yield error(
                 "spec.selector does not match the pod template's labels; the controller would reject the Rollout",
                 target.deployment,

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ..labelselector import service_matches
+from ..fields import get_map, pod_labels
+from ..labelselector import TemplateIndex
 from ..results import Result, warning
 from ..select import name_of, namespace_of
 from . import After
@@ -18,32 +19,24 @@ from . import After
 ID = "service-selection"
 
 
-def _pod_templates(items: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
-    found = []
+def _index(items: list[dict[str, Any]]) -> TemplateIndex:
+    index = TemplateIndex()
     for item in items:
-        spec = item.get("spec") if isinstance(item.get("spec"), dict) else {}
-        template = spec.get("template")
-        if item.get("kind") == "CronJob":
-            job = (spec.get("jobTemplate") or {}).get("spec") or {}
-            template = job.get("template")
-        if isinstance(template, dict):
-            labels = (template.get("metadata") or {}).get("labels") or {}
-            found.append((namespace_of(item), labels))
-    return found
-
-
-def _selects(service: dict[str, Any], templates: list[tuple[str, dict[str, Any]]]) -> bool:
-    selector = (service.get("spec") or {}).get("selector") or {}
-    return any(ns == namespace_of(service) and service_matches(selector, labels) for ns, labels in templates)
+        labels = pod_labels(item)
+        if labels:
+            index.add(namespace_of(item), labels)
+    return index
 
 
 def check(ctx: After) -> Iterator[Result]:
     if not ctx.targets:
         return
-    before, after = _pod_templates(ctx.before), _pod_templates(ctx.after)
+    before, after = _index(ctx.before), _index(ctx.after)
     for service in ctx.after:
         if service.get("kind") == "Service" and service.get("apiVersion") == "v1":
-            if _selects(service, before) and not _selects(service, after):
+            selector = get_map(service, "spec", "selector")
+            namespace = namespace_of(service)
+            if before.selects(namespace, selector) and not after.selects(namespace, selector):
                 yield warning(
                     f"Service {name_of(service)} selected the converted workload's pods and now selects none",
                     service,

@@ -1,0 +1,48 @@
+"""shape: the fields a conversion reads must have the types Kubernetes gives them.
+
+A Deployment whose `spec`, `selector`, `template`, `strategy` or labels are not mappings
+(or whose `matchExpressions` are not a list of mappings) would be rejected by the API
+server anyway; converting it would only move the problem into the Rollout.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from ..results import Result, error
+from . import Context
+
+ID = "shape"
+
+_MAPPINGS = (
+    ("spec",),
+    ("spec", "selector"),
+    ("spec", "selector", "matchLabels"),
+    ("spec", "strategy"),
+    ("spec", "strategy", "rollingUpdate"),
+    ("spec", "template"),
+    ("spec", "template", "metadata"),
+    ("spec", "template", "metadata", "labels"),
+    ("spec", "template", "spec"),
+)
+
+
+def _kind_of(value: Any) -> str:
+    return "a list" if isinstance(value, list) else f"{type(value).__name__} {value!r:.40}"
+
+
+def check(ctx: Context) -> Iterator[Result]:
+    for target in ctx.targets:
+        for path in _MAPPINGS:
+            value: Any = target.deployment
+            for key in path:
+                value = value.get(key) if isinstance(value, dict) else None
+            if value is not None and not isinstance(value, dict):
+                yield error(f"must be a mapping, not {_kind_of(value)}", target.deployment, ".".join(path), ID)
+                break
+        else:
+            selector = (target.deployment["spec"].get("selector") or {})
+            expressions = selector.get("matchExpressions")
+            if expressions is not None and not (isinstance(expressions, list) and all(isinstance(e, dict) for e in expressions)):
+                yield error("must be a list of {key, operator, values} mappings", target.deployment, "spec.selector.matchExpressions", ID)
