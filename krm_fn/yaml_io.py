@@ -66,6 +66,24 @@ class PlainScalar(str):
     __slots__ = ()
 
 
+class TaggedScalar:
+    """An explicitly tagged number whose meaning differs between readers (`!!int 0755`), kept verbatim."""
+
+    __slots__ = ("tag", "value")
+
+    def __init__(self, tag: str, value: str) -> None:
+        self.tag, self.value = tag, value
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, TaggedScalar) and (self.tag, self.value) == (other.tag, other.value)
+
+    def __hash__(self) -> int:
+        return hash((self.tag, self.value))
+
+    def __repr__(self) -> str:
+        return f"{self.tag.rsplit(':', 1)[-1]} {self.value}"
+
+
 # A string remembers how it was quoted, so that kpt, which writes the output back into
 # the user's files, changes no quotes in them. Plain and new strings are plain `str`.
 class SingleQuoted(str):
@@ -134,6 +152,23 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
     def construct_plain(self, node: ScalarNode) -> PlainScalar:
         return PlainScalar(node.value)
 
+    def construct_tagged_plain(self, node: Any) -> PlainScalar:
+        # A `<<` or `=` *value* (a merge key is flattened before it is constructed): plain,
+        # or as kyaml (kustomize, kpt) writes it, `!!merge <<`. Kept as the plain scalar.
+        if isinstance(node, ScalarNode) and node.value == _TAGGED_PLAIN.get(node.tag):
+            return PlainScalar(node.value)
+        mark = node.start_mark
+        raise InputError(f"a {node.tag.rsplit(':', 1)[-1]} node that is not {_TAGGED_PLAIN.get(node.tag)!r} at line {mark.line + 1}")
+
+    def construct_number(self, node: ScalarNode) -> Any:
+        text = node.value
+        if text.isdigit() and (len(text) == 1 or text[0] != "0"):
+            return int(text)  # the common case, the same for every reader
+        # Plain numbers were resolved only where readers agree; an explicit `!!int 0755` is
+        # 493 to YAML 1.1 and 755 to YAML 1.2, so it is kept as written.
+        value = getattr(self, "construct_yaml_" + node.tag.rsplit(":", 1)[1])(node)
+        return value if _same(value, _core_value(text)) else TaggedScalar(node.tag, text)
+
     def construct_styled_str(self, node: ScalarNode) -> str:
         styled = _STYLED.get(node.style) if node.style else None
         return styled(node.value) if styled else node.value
@@ -161,6 +196,11 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
 
 
 _Loader.add_constructor(_PLAIN, _Loader.construct_plain)
+_TAGGED_PLAIN = {_MERGE: "<<", "tag:yaml.org,2002:value": "="}
+for _tag in _TAGGED_PLAIN:
+    _Loader.add_constructor(_tag, _Loader.construct_tagged_plain)
+for _tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
+    _Loader.add_constructor(_tag, _Loader.construct_number)
 _Loader.add_constructor(_STR, _Loader.construct_styled_str)
 _Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_unique_mapping)
 
@@ -194,6 +234,7 @@ class _Dumper(_BaseDumper):  # type: ignore[misc,valid-type]
 
 _Dumper.add_representer(str, _Dumper.represent_str)
 _Dumper.add_representer(PlainScalar, _Dumper.represent_plain)
+_Dumper.add_representer(TaggedScalar, lambda dumper, data: ScalarNode(data.tag, data.value))
 for _styled in _STYLE_OF:
     _Dumper.add_representer(_styled, _Dumper.represent_styled)
 
