@@ -6,6 +6,7 @@ unchanged, with the results) or when the input is unusable (nothing is written).
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
@@ -63,6 +64,9 @@ def main(
         err.write(f"{PROG}: unexpected argument {args[0]!r}; the input is read from stdin (see --help)\n")
         return 2
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
+    # A run builds millions of small objects and then exits: the cyclic collector only
+    # rescans them (half the run time at 10,000 resources); reference counting still frees.
+    gc.disable()
     data = (stdin or sys.stdin.buffer).read()
     try:
         doc = resource_list.parse(data)
