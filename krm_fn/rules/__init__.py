@@ -57,21 +57,7 @@ from . import (  # noqa: E402 - the modules import Context/Target from here
     traffic_services,
 )
 
-RULES: list[Callable[[Context], Iterable[Result]]] = [
-    selection.check,
-    rollout_crd.check,
-    name_conflict.check,
-    shape.check,
-    recreate.check,
-    selector.check,
-    progress_deadline.check,
-    surge.check,
-    traffic_services.check,
-    analysis_templates.check,
-    dropped_fields.check,
-]
-AFTER_RULES: list[Callable[[After], Iterable[Result]]] = [services.check]
-RULE_MODULES = [
+BEFORE_MODULES = [
     selection,
     rollout_crd,
     name_conflict,
@@ -83,5 +69,10 @@ RULE_MODULES = [
     traffic_services,
     analysis_templates,
     dropped_fields,
-    services,
 ]
+"""In the order they run; `shape` comes before the rules that read the fields it checks."""
+AFTER_MODULES = [services]
+RULE_MODULES = BEFORE_MODULES + AFTER_MODULES
+
+RULES: list[Callable[[Context], Iterable[Result]]] = [module.check for module in BEFORE_MODULES]
+AFTER_RULES: list[Callable[[After], Iterable[Result]]] = [module.check for module in AFTER_MODULES]
