@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from . import labelselector
-from .config import Spec, load_config
-from .fields import get_map, pod_labels
+from .config import GENERATE, Spec, load_config
 from .convert import canary_service, canary_strategy, to_rollout, workload_ref_rollout
+from .fields import get_map, pod_labels
 from .results import Result, has_errors, info
 from .retarget import retarget
 from .rules import AFTER_RULES, RULES, After, Context, Target
@@ -56,7 +56,7 @@ def plan(items: list[dict[str, Any]], spec: Spec) -> list[Target]:
     # In workloadRef mode a Deployment already driven by a Rollout is done: a second run is a no-op.
     done = workload_refs(items) if spec.migration == "workloadRef" else set()
     # Only canaryService: generate needs the selecting Services (and matching them costs).
-    services_in = services_by_namespace(items) if spec.canary.canaryService == "generate" else {}
+    services_in = services_by_namespace(items) if spec.canary.canaryService == GENERATE else {}
     names = {(ns, name_of(s)) for ns, found in services_in.items() for s in found}
     targets = []
     for index, item in enumerate(items):
@@ -66,7 +66,7 @@ def plan(items: list[dict[str, Any]], spec: Spec) -> list[Target]:
         canary = canary_strategy(spec, item, services)
         generated = []
         wanted = canary.get("canaryService")
-        if spec.canary.canaryService == "generate" and len(services) == 1 and (namespace_of(item), wanted) not in names:
+        if spec.canary.canaryService == GENERATE and len(services) == 1 and (namespace_of(item), wanted) not in names:
             generated.append(canary_service(services[0]))
         targets.append(Target(index, item, canary, services, generated))
     return targets
