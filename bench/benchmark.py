@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Performance benchmark of the krm-progressive-delivery function (not a test: it asserts nothing).
 
-    .venv/bin/python bench/benchmark.py                  # full run (about 10 minutes on 2 busy cores)
+    .venv/bin/python bench/benchmark.py                  # full run (5-10 minutes on 2 shared cores)
     .venv/bin/python bench/benchmark.py --quick          # sizes up to 1,000, fewer runs (under 2 minutes)
     .venv/bin/python bench/benchmark.py --sizes 10,100,1000,10000 --repeats 5
-    .venv/bin/python bench/benchmark.py --experiments    # also the suggested changes end to end (slow)
+    .venv/bin/python bench/benchmark.py --experiments    # also the suggested changes end to end (+3-7 minutes)
+    .venv/bin/python bench/benchmark.py --sections profile --profile-size 10000 --name profile-10000
 
 Every measurement is a subprocess, the function interleaved with its baselines in the same
 run (the order rotated every repeat), reported as medians and ratios of medians:
@@ -21,8 +22,11 @@ run (the order rotated every repeat), reported as medians and ratios of medians:
   e. growth: time per item at each size;
   f. where the time goes: one cli.main run with its steps timed (unprofiled) and probes of
      the suggested changes on the same data, at the largest size; a cProfile run (1,000
-     resources unless --profile-size says otherwise: cProfile triples the quadratic parts);
+     resources unless --profile-size says otherwise);
   g. (--experiments) the suggested changes, monkeypatched, end to end as subprocesses.
+
+krm_fn/ is copied to bench/out/snapshot at the start and every child imports that copy
+(PYTHONPATH), so edits made to the working tree during a run do not mix into its numbers.
 
 Inputs are generated deterministically (Deployments with several containers, env, probes,
 resources and volumes, each with a Service, a ConfigMap and an HPA; the Rollout CRD; a
@@ -44,7 +48,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -1430,7 +1433,7 @@ def main() -> int:
                         help="also time bare PyYAML load/dump in the stage process (auto: below 5,000 resources)")
     parser.add_argument("--kustomize-repeats", type=int, help="runs per kustomize variant (default 3 from 200 Deployments, else --repeats)")
     parser.add_argument("--profile-size", type=int,
-                        help="resources for the cProfile run (default: 1,000 or the largest size below; 10000 adds ~3 minutes; 0 skips)")
+                        help="resources for the cProfile run (default: 1,000 or the largest size below; 10000 adds 1-3 minutes; 0 skips)")
     parser.add_argument("--experiments", action="store_true", help="also run the suggested changes end to end (slow)")
     parser.add_argument("--experiments-size", type=int, help="resources for --experiments (default: the largest size)")
     parser.add_argument("--sections", default="startup,throughput,kustomize,stages,profile",

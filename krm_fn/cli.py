@@ -66,7 +66,8 @@ def main(
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
     # A run builds millions of small objects and then exits: the cyclic collector only
     # rescans them (half the run time at 10,000 resources); reference counting still frees.
-    gc.disable()
+    if stdin is None:  # a process of its own; in-process callers keep their collector
+        gc.disable()
     data = (stdin or sys.stdin.buffer).read()
     try:
         doc = resource_list.parse(data)
