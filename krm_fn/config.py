@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
-from . import yaml_io
+from . import yamlio
 from .durations import duration_seconds
 from .results import Result, error
 
@@ -248,8 +248,8 @@ def _read_string(key: str, text: Any, kind: str) -> Any:
         return labels
     if kind == "yaml":
         try:
-            return yaml_io.load(text)
-        except yaml_io.InputError as err:
+            return yamlio.load(text)
+        except yamlio.InputError as err:
             raise _FieldError((key,), f"not valid YAML: {err}") from None
     return text
 

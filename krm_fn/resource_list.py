@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import yaml_io
+from . import yamlio
 from .results import Result, error
 
 API_VERSIONS = ("config.kubernetes.io/v1", "config.kubernetes.io/v1alpha1")
@@ -16,8 +16,8 @@ class MalformedInput(ValueError):
 
 def parse(data: bytes) -> dict[str, Any]:
     try:
-        doc = yaml_io.load(data)
-    except yaml_io.InputError as err:
+        doc = yamlio.load(data)
+    except yamlio.InputError as err:
         raise MalformedInput(f"input is not valid YAML: {err}") from None
     if not isinstance(doc, dict):
         raise MalformedInput(f"input must be a ResourceList mapping, not a {_describe(doc)}")
@@ -75,4 +75,4 @@ def render(doc: dict[str, Any], items: list[dict[str, Any]], results: list[Resul
         out["results"] = [result.to_dict() for result in results]
     else:
         out.pop("results", None)
-    return yaml_io.dump(out)
+    return yamlio.dump(out)

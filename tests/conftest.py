@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from krm_fn import cli, yaml_io
+from krm_fn import cli, yamlio
 from rollout_schema import RolloutSchema
 
 REPO = Path(__file__).resolve().parents[1]
@@ -28,7 +28,7 @@ class Run:
 
     @property
     def doc(self) -> dict[str, Any]:
-        return yaml_io.load(self.stdout)
+        return yamlio.load(self.stdout)
 
     @property
     def items(self) -> list[dict[str, Any]]:

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from krm_fn import config, yaml_io
+from krm_fn import config, yamlio
 
 SCHEMA_FILE = Path(__file__).resolve().parents[1] / "schemas" / "progressive-delivery.v1alpha1.json"
 
 
 def _typed(spec_yaml: str) -> dict:
-    doc = yaml_io.load(f"apiVersion: {config.API_VERSION}\nkind: {config.KIND}\nmetadata: {{name: c}}\nspec:\n{spec_yaml}")
+    doc = yamlio.load(f"apiVersion: {config.API_VERSION}\nkind: {config.KIND}\nmetadata: {{name: c}}\nspec:\n{spec_yaml}")
     return doc
 
 

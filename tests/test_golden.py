@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_fn
-from krm_fn import yaml_io
+from krm_fn import yamlio
 
 GOLDEN = Path(__file__).parent / "golden"
 CASES = sorted(p.name for p in GOLDEN.iterdir() if (p / "input.yaml").exists())
@@ -35,8 +35,8 @@ def test_golden(case: str, rollout_schema) -> None:
 
     doc = first.doc if first.stdout else None
     results = doc.pop("results", []) if doc else []
-    _expect(folder / "expected-output.yaml", yaml_io.dump(doc) if doc else "")
-    _expect(folder / "expected-results.yaml", yaml_io.dump(results) if results else "")
+    _expect(folder / "expected-output.yaml", yamlio.dump(doc) if doc else "")
+    _expect(folder / "expected-results.yaml", yamlio.dump(results) if results else "")
     _expect(folder / "expected-stderr.txt", first.stderr)
     _expect(folder / "expected-exit-code", f"{first.exit_code}\n")
 
@@ -47,7 +47,7 @@ def test_golden(case: str, rollout_schema) -> None:
             rollout_schema.assert_valid(item)
 
     if first.exit_code != 0:  # an error run must give back the list exactly as it came
-        assert doc["items"] == yaml_io.load(source)["items"]
+        assert doc["items"] == yamlio.load(source)["items"]
 
     second = run_fn(first.stdout)
     assert second.exit_code == first.exit_code

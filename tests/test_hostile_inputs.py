@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 from conftest import run_fn
-from krm_fn import yaml_io
+from krm_fn import yamlio
 from tools import console_script
 
 PROG = "krm-progressive-delivery"
@@ -162,8 +162,8 @@ def assert_rejected(case: Rejected, code: int, stdout: str, stderr: str) -> None
     if not stdout:
         return
     assert case.list_read, f"this input is no usable ResourceList, yet something was written: {stdout[:300]!r}"
-    written = yaml_io.load(stdout)
-    assert written["items"] == yaml_io.load(case.data)["items"], "the list came back altered"
+    written = yamlio.load(stdout)
+    assert written["items"] == yamlio.load(case.data)["items"], "the list came back altered"
     errors = [r for r in written.get("results") or [] if r.get("severity") == "error"]
     assert errors, "the list came back without an error result"
 
@@ -223,13 +223,13 @@ def test_malformed_fields_get_a_readable_answer(case: str) -> None:
     assert all(line.startswith(f"{PROG}: ") for line in run.stderr.splitlines()), run.stderr
     if run.exit_code == 1:
         if run.stdout:
-            assert run.items == yaml_io.load(source)["items"], "the list came back altered"
+            assert run.items == yamlio.load(source)["items"], "the list came back altered"
             assert any(r.get("severity") == "error" for r in run.results)
         else:
             assert run.stderr.count("\n") == 1
     else:
         assert run.exit_code == 0, run.stderr
-        before = yaml_io.load(source)["items"]
+        before = yamlio.load(source)["items"]
         for old, new in zip(before, run.items, strict=False):
             if old.get("kind") != "Deployment":
                 assert new == old, f"{old.get('kind')} changed"
@@ -245,7 +245,7 @@ def _kinds(items: list[dict[str, Any]]) -> list[str]:
 
 
 def test_json_input_gives_block_yaml() -> None:
-    source = json.dumps(yaml_io.load(PLAIN_LIST), indent=2)
+    source = json.dumps(yamlio.load(PLAIN_LIST), indent=2)
     run = run_fn(source)
     assert run.exit_code == 0, run.stderr
     assert _kinds(run.items) == ["CustomResourceDefinition", "Rollout"]
@@ -255,7 +255,7 @@ def test_json_input_gives_block_yaml() -> None:
 
 
 def test_json_on_one_line() -> None:
-    run = run_fn(json.dumps(yaml_io.load(PLAIN_LIST), separators=(",", ":")))
+    run = run_fn(json.dumps(yamlio.load(PLAIN_LIST), separators=(",", ":")))
     assert run.exit_code == 0, run.stderr
     assert run.items == run_fn(PLAIN_LIST).items
 
@@ -268,7 +268,7 @@ def test_crlf_line_ends() -> None:
 
 
 def test_utf8_byte_order_mark() -> None:
-    for source in (b"\xef\xbb\xbf" + PLAIN_LIST.encode(), b"\xef\xbb\xbf" + json.dumps(yaml_io.load(PLAIN_LIST)).encode()):
+    for source in (b"\xef\xbb\xbf" + PLAIN_LIST.encode(), b"\xef\xbb\xbf" + json.dumps(yamlio.load(PLAIN_LIST)).encode()):
         run = run_fn(source)
         assert run.exit_code == 0, run.stderr
         assert run.stdout == run_fn(PLAIN_LIST).stdout
@@ -294,7 +294,7 @@ def test_items_missing_is_an_empty_list() -> None:
 def test_no_function_config() -> None:
     run = run_fn(HEADER + "items:\n" + CRD + DEPLOYMENT)
     assert run.exit_code == 0, run.stderr
-    assert run.items == yaml_io.load(HEADER + "items:\n" + CRD + DEPLOYMENT)["items"]
+    assert run.items == yamlio.load(HEADER + "items:\n" + CRD + DEPLOYMENT)["items"]
 
 
 def test_a_rollout_already_present_is_left_alone() -> None:
@@ -307,7 +307,7 @@ def test_a_rollout_already_present_is_left_alone() -> None:
     source = resource_list(CRD + rollout + DEPLOYMENT)
     run = run_fn(source)
     assert run.exit_code == 0, run.stderr
-    assert run.items[1] == yaml_io.load(source)["items"][1]
+    assert run.items[1] == yamlio.load(source)["items"][1]
     assert _kinds(run.items) == ["CustomResourceDefinition", "Rollout", "Rollout"]
 
 
@@ -318,7 +318,7 @@ def test_a_match_expressions_selector() -> None:
     assert run.exit_code == 0, run.stderr
     rollout = run.items[1]
     assert rollout["kind"] == "Rollout"
-    assert rollout["spec"]["selector"] == yaml_io.load(source)["items"][1]["spec"]["selector"]
+    assert rollout["spec"]["selector"] == yamlio.load(source)["items"][1]["spec"]["selector"]
 
 
 def test_yaml_merge_keys_are_applied_or_refused_by_name() -> None:

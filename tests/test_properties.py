@@ -34,7 +34,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from conftest import IN_CI, run_fn
-from krm_fn import yaml_io
+from krm_fn import yamlio
 from test_fidelity import CORPUS, READERS, double_quoted
 
 _COMMON = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large]}
@@ -436,7 +436,7 @@ def test_every_list_converts_or_comes_back_unchanged(data: st.DataObject, as_jso
 
     second = run_fn(first.stdout)
     assert second.exit_code == first.exit_code, second.stderr
-    assert yaml_io.load(second.stdout)["items"] == yaml_io.load(first.stdout)["items"], "a second run changed the items"
+    assert yamlio.load(second.stdout)["items"] == yamlio.load(first.stdout)["items"], "a second run changed the items"
     assert second.stdout.split("\nresults:")[0] == first.stdout.split("\nresults:")[0], "a second run changed the text"
 
 

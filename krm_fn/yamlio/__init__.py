@@ -1,0 +1,75 @@
+"""YAML in and out without changing what any value means to any downstream reader.
+
+`load` reads one YAML (or JSON) document; `dump` writes block YAML in the input's key
+order with no anchors. The scalar types the loader returns (see `scalars`) are an
+implementation detail: outside this package, only the resource model reads them, through
+`as_applied`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import yaml
+
+from . import guards
+from .dumper import Dumper
+from .errors import InputError, one_line
+from .loader import BaseLoader, Loader
+from .scalars import as_applied
+
+__all__ = ["InputError", "as_applied", "dump", "load"]
+
+
+def _reject_duplicate_json_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    mapping: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in mapping:
+            raise InputError(f"duplicate key {key!r}")
+        mapping[key] = value
+    return mapping
+
+
+def load(data: bytes | str) -> Any:
+    """Parse one YAML (or JSON) document; raise InputError with a one-line reason."""
+    if isinstance(data, bytes):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as err:
+            raise InputError(f"input is not UTF-8: byte 0x{data[err.start]:02x} at offset {err.start}") from None
+    else:
+        text = str(data)  # libyaml takes only exact str, not the styled subclasses
+    if not text.strip():
+        raise InputError("input is empty")
+    if text.lstrip().startswith("{"):
+        try:
+            result = json.loads(text, object_pairs_hook=_reject_duplicate_json_keys)
+        except json.JSONDecodeError:
+            pass  # flow-style YAML also starts with "{"
+        except RecursionError:
+            raise InputError(f"nesting deeper than {guards.MAX_DEPTH} levels") from None
+        else:
+            guards.check_json_depth(result)
+            return result
+    guards.check_depth(text, BaseLoader)
+    try:
+        result = yaml.load(text, Loader=Loader)  # noqa: S506 - a safe loader
+    except yaml.YAMLError as err:
+        raise InputError(one_line(err)) from None
+    if "&" in text:
+        guards.check_expansion(result)
+    return result
+
+
+def dump(data: Any) -> str:
+    """Block YAML, key order kept, no aliases, every string safe for YAML 1.1 and 1.2 readers."""
+    text: str = yaml.dump(
+        data,
+        Dumper=Dumper,
+        default_flow_style=False,
+        sort_keys=False,
+        allow_unicode=True,
+        width=80,  # where kyaml (kustomize, kpt) folds long scalars too: kpt diffs stay small
+    )
+    return text
