@@ -1,44 +1,56 @@
 """The command line: stdin -> ResourceList -> stdout, human text on stderr, and the exit code.
 
 Exit 0 when the run has no error result; 1 when it has one (the list is then written
-unchanged, with the results) or when the input is unusable (nothing is written).
+unchanged, with the results) or when the input is unusable (nothing is written); 2 for a
+wrong command line.
 """
 
 from __future__ import annotations
 
+import argparse
 import gc
 import json
 import os
 import sys
-from typing import BinaryIO, TextIO
+from typing import BinaryIO, NoReturn, TextIO
 
 from . import __version__, process, resource_list
 from .results import has_errors
 
 PROG = "krm-progressive-delivery"
-USAGE = f"""\
+DESCRIPTION = f"""\
 {PROG} {__version__}: a KRM function (kustomize, kpt) that turns selected Deployments into
 Argo Rollouts canaries, and checks at render time what the Argo Rollouts controller would reject.
-
-usage: {PROG} < resource-list.yaml > resource-list.yaml
-       {PROG} --schema     print the functionConfig's JSON Schema
 
 stdin   a config.kubernetes.io/v1 ResourceList (YAML or JSON) whose functionConfig is a
         delivery.krm-fn.dev/v1alpha1 ProgressiveDelivery or a v1 ConfigMap
 stdout  the ResourceList with the selected Deployments converted, and results
 exit    0 on success; 1 on any error result or unusable input (errors also on stderr)
-
-functionConfig (spec fields and defaults):
-  enabled: false                 false: every item passes through unchanged
-  provider: argo-rollouts        the only provider
-  canarySteps: [{{setWeight: 25}}, {{pause: {{}}}}]
-  maxSurge / maxUnavailable      default: the Deployment's rollingUpdate values, else 1 / 0
-  selector: {{names: [], namespaces: [], matchLabels: {{}}}}   ANDed; empty selects all
-  requireCRD: true               the list must declare CRD rollouts.argoproj.io (v1alpha1)
-A Deployment annotated delivery.krm-fn.dev/skip: "true" is never converted.
-ConfigMap keys: enabled, provider, canarySteps, maxSurge, maxUnavailable,
-  selector.names, selector.namespaces (comma-separated), selector.matchLabels (k=v,...), requireCRD
 """
+EPILOG = 'A Deployment annotated delivery.krm-fn.dev/skip: "true" is never converted.'
+
+
+class _Parser(argparse.ArgumentParser):
+    def format_help(self) -> str:
+        from .config.docs import default_spec_model, help_text  # only --help pays for it
+
+        return super().format_help().replace("{fields}", help_text(default_spec_model()))
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{PROG}: {message} (the input is read from stdin; see --help)\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG,
+        usage=f"{PROG} < resource-list.yaml > resource-list.yaml",
+        description=DESCRIPTION,
+        epilog="functionConfig spec fields:\n{fields}" + EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--schema", action="store_true", help="print the functionConfig's JSON Schema and exit")
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    return parser
 
 
 def main(
@@ -47,22 +59,13 @@ def main(
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
 ) -> int:
-    args = sys.argv[1:] if argv is None else argv
     out, err = stdout or sys.stdout, stderr or sys.stderr
-    if args and args[0] in ("-h", "--help", "help"):
-        out.write(USAGE)
-        return 0
-    if args and args[0] == "--schema":
-        from .config import json_schema  # only this flag needs it
+    args = _parser().parse_args(sys.argv[1:] if argv is None else argv)
+    if args.schema:
+        from .config.schema import json_schema  # only this flag needs it
 
         out.write(json.dumps(json_schema(), indent=2) + "\n")
         return 0
-    if args and args[0] == "--version":
-        out.write(f"{PROG} {__version__}\n")
-        return 0
-    if args:
-        err.write(f"{PROG}: unexpected argument {args[0]!r}; the input is read from stdin (see --help)\n")
-        return 2
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
     # A run builds millions of small objects and then exits: the cyclic collector only
     # rescans them (half the run time at 10,000 resources); reference counting still frees.

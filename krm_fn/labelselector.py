@@ -1,65 +1,80 @@
-"""Kubernetes label selectors (`matchLabels` and `matchExpressions`) over plain dicts."""
+"""Kubernetes label selectors: the one implementation every match in the function goes through.
+
+Two shapes select pods: a LabelSelector (`matchLabels` and `matchExpressions`, as in a
+Deployment) where empty selects everything, and a Service's plain map, where empty selects
+nothing (its Endpoints are managed by hand).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from .fields import get_list, get_map
+_OPERATORS = ("In", "NotIn", "Exists", "DoesNotExist")
 
 
-def is_empty(selector: Any) -> bool:
-    return not get_map(selector, "matchLabels") and not get_list(selector, "matchExpressions")
+@dataclass(frozen=True)
+class Requirement:
+    key: str
+    operator: str
+    values: frozenset[str] = frozenset()
+
+    def matches(self, labels: Mapping[str, Any]) -> bool:
+        if self.operator == "In":
+            return self.key in labels and str(labels[self.key]) in self.values
+        if self.operator == "NotIn":
+            return self.key not in labels or str(labels[self.key]) not in self.values
+        if self.operator == "Exists":
+            return self.key in labels
+        if self.operator == "DoesNotExist":
+            return self.key not in labels
+        return False  # an operator the API server would refuse selects nothing
 
 
-def matches(selector: dict[str, Any], labels: dict[str, Any]) -> bool:
-    """True when `labels` satisfy every term of a LabelSelector (an empty one matches all)."""
-    for key, value in get_map(selector, "matchLabels").items():
-        if key not in labels or str(labels[key]) != str(value):
-            return False
-    for expr in get_list(selector, "matchExpressions"):
-        if not isinstance(expr, dict) or not _expression_matches(expr, labels):
-            return False
-    return True
+@dataclass(frozen=True)
+class LabelSelector:
+    requirements: tuple[Requirement, ...]
+
+    @classmethod
+    def from_map(cls, pairs: Mapping[Any, Any]) -> LabelSelector:
+        """Equality on every pair: `matchLabels`, a Service's selector, the config's matchLabels."""
+        return cls(tuple(Requirement(str(k), "In", frozenset({str(v)})) for k, v in pairs.items()))
+
+    @classmethod
+    def from_label_selector(cls, selector: Any) -> LabelSelector:
+        """A metav1.LabelSelector; a malformed expression becomes one that matches nothing."""
+        selector = selector if isinstance(selector, dict) else {}
+        match_labels = selector.get("matchLabels")
+        found = list(cls.from_map(match_labels if isinstance(match_labels, dict) else {}).requirements)
+        expressions = selector.get("matchExpressions")
+        for expr in expressions if isinstance(expressions, list) else []:
+            found.append(_requirement(expr))
+        return cls(tuple(found))
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.requirements
+
+    def matches(self, labels: Mapping[str, Any]) -> bool:
+        """Every requirement holds (an empty selector matches every set of labels)."""
+        return all(r.matches(labels) for r in self.requirements)
+
+    def equalities(self) -> Iterable[tuple[str, str]]:
+        """The (key, value) pairs a match needs for certain: what an index can look up."""
+        for r in self.requirements:
+            if r.operator == "In" and len(r.values) == 1:
+                yield r.key, next(iter(r.values))
 
 
-def _expression_matches(expr: dict[str, Any], labels: dict[str, Any]) -> bool:
-    key, operator = expr.get("key"), expr.get("operator")
-    values = [str(v) for v in get_list(expr, "values")]
-    if operator == "In":
-        return key in labels and str(labels[key]) in values
-    if operator == "NotIn":
-        return key not in labels or str(labels[key]) not in values
-    if operator == "Exists":
-        return key in labels
-    if operator == "DoesNotExist":
-        return key not in labels
-    return False
+def _requirement(expr: Any) -> Requirement:
+    if not isinstance(expr, dict) or expr.get("operator") not in _OPERATORS:
+        return Requirement("", "invalid")
+    values = expr.get("values")
+    strings = frozenset(str(v) for v in values) if isinstance(values, list) else frozenset()
+    return Requirement(str(expr.get("key")), str(expr["operator"]), strings)
 
 
-def service_matches(service_selector: dict[str, Any], labels: dict[str, Any]) -> bool:
-    """A Service's selector is a plain map; an empty one selects no pods (its Endpoints are managed by hand)."""
-    return bool(service_selector) and all(k in labels and str(labels[k]) == str(v) for k, v in service_selector.items())
-
-
-class TemplateIndex:
-    """Pod templates' labels, indexed so that "does any template match this Service?" is cheap.
-
-    Posting sets per (namespace, key, value); a query intersects the sets of its selector's
-    pairs, smallest first, instead of scanning every template (quadratic on large lists).
-    """
-
-    def __init__(self) -> None:
-        self._postings: dict[tuple[str, str, str], set[int]] = {}
-        self._count = 0
-
-    def add(self, namespace: str, labels: dict[str, Any]) -> None:
-        for key, value in labels.items():
-            self._postings.setdefault((namespace, str(key), str(value)), set()).add(self._count)
-        self._count += 1
-
-    def selects(self, namespace: str, service_selector: dict[str, Any]) -> bool:
-        if not service_selector:
-            return False
-        postings = [self._postings.get((namespace, str(k), str(v)), set()) for k, v in service_selector.items()]
-        postings.sort(key=len)
-        return bool(set.intersection(*postings))
+def service_selector(selector: Any) -> LabelSelector | None:
+    """A Service's `spec.selector`, or None when it selects no pods (empty or not a map)."""
+    return LabelSelector.from_map(selector) if isinstance(selector, dict) and selector else None

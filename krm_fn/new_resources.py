@@ -1,4 +1,4 @@
-"""Resources the function adds (a Rollout beside its Deployment, a canary Service).
+"""Metadata for resources the function adds (a Rollout beside its Deployment, a canary Service).
 
 A new resource must carry none of its origin's bookkeeping annotations: kpt would take it
 for the origin (`resource at path ... and index ... already exists`) and kustomize for a
@@ -11,36 +11,29 @@ from __future__ import annotations
 import posixpath
 from typing import Any
 
-from .fields import get_map
+from .resource import LOCAL_CONFIG, Resource
 
 PATH = "config.kubernetes.io/path"
-INDEX = "config.kubernetes.io/index"
 _BOOKKEEPING_PREFIXES = ("internal.config.kubernetes.io/", "kustomize.config.k8s.io/", "config.k8s.io/")
-_BOOKKEEPING = (PATH, INDEX, "config.kubernetes.io/id", "config.kubernetes.io/local-config")
+_BOOKKEEPING = (PATH, "config.kubernetes.io/index", "config.kubernetes.io/id", LOCAL_CONFIG)
 
 
 def is_bookkeeping(key: str) -> bool:
     return key in _BOOKKEEPING or key.startswith(_BOOKKEEPING_PREFIXES)
 
 
-def origin_path(origin: dict[str, Any]) -> str | None:
-    annotations = get_map(origin, "metadata", "annotations")
-    found = annotations.get("internal.config.kubernetes.io/path") or annotations.get(PATH)
-    return str(found) if found else None
-
-
 def metadata_from(origin: dict[str, Any], name: str, kind: str) -> dict[str, Any]:
     """Metadata for a new `kind` named `name`, made from its origin's: labels and user annotations kept."""
-    source = get_map(origin, "metadata")
+    source = Resource(origin)
     meta: dict[str, Any] = {"name": name}
-    if source.get("namespace"):
-        meta["namespace"] = source["namespace"]
-    if get_map(source, "labels"):
-        meta["labels"] = dict(source["labels"])
-    annotations = {k: v for k, v in get_map(source, "annotations").items() if not is_bookkeeping(str(k))}
-    path = origin_path(origin)
-    if path is not None:
-        annotations[PATH] = posixpath.join(posixpath.dirname(path), f"{kind.lower()}_{name}.yaml")
+    if source.namespace:
+        meta["namespace"] = source.metadata["namespace"]
+    if source.labels:
+        meta["labels"] = dict(source.labels)
+    annotations = {k: v for k, v in source.annotations.items() if not is_bookkeeping(str(k))}
+    path = source.annotations.get("internal.config.kubernetes.io/path") or source.annotations.get(PATH)
+    if path:
+        annotations[PATH] = posixpath.join(posixpath.dirname(str(path)), f"{kind.lower()}_{name}.yaml")
     if annotations:
         meta["annotations"] = annotations
     return meta

@@ -8,6 +8,7 @@ from . import yamlio
 from .results import Result, error
 
 API_VERSIONS = ("config.kubernetes.io/v1", "config.kubernetes.io/v1alpha1")
+RULE = "resource-list"
 
 
 class MalformedInput(ValueError):
@@ -30,6 +31,9 @@ def parse(data: bytes) -> dict[str, Any]:
         items = doc["items"] = []
     if not isinstance(items, list):
         raise MalformedInput(f"ResourceList items must be a list, not a {_describe(items)}")
+    results = doc.get("results")
+    if results is not None and not isinstance(results, list):
+        raise MalformedInput(f"ResourceList results must be a list, not a {_describe(results)}")
     return doc
 
 
@@ -39,8 +43,8 @@ def item_problems(items: list[Any]) -> list[Result]:
     for index, item in enumerate(items):
         problem = _item_problem(item)
         if problem:
-            resource = item if isinstance(item, dict) and isinstance(item.get("metadata"), dict) else None
-            results.append(error(f"items[{index}] {problem}", resource, rule="resource-list"))
+            about = item if isinstance(item, dict) and isinstance(item.get("metadata"), dict) else None
+            results.append(error(f"items[{index}] {problem}", about, rule=RULE))
     return results
 
 
@@ -68,11 +72,16 @@ def _describe(value: Any) -> str:
 
 
 def render(doc: dict[str, Any], items: list[dict[str, Any]], results: list[Result]) -> str:
-    """The output list: the input's own keys and order, the new items, and the results."""
+    """The output list: the input's own keys and order, the new items, and the results.
+
+    Results already in the input (from functions earlier in a pipeline) are kept, and this
+    run's are appended after them.
+    """
     out = dict(doc)
     out["items"] = items
-    if results:
-        out["results"] = [result.to_dict() for result in results]
+    earlier = doc.get("results") or []
+    if earlier or results:
+        out["results"] = [*earlier, *(result.to_dict() for result in results)]
     else:
         out.pop("results", None)
     return yamlio.dump(out)

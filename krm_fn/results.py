@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .fields import get_map
+from .resource import Resource
 
 Severity = Literal["error", "warning", "info"]
 
@@ -17,15 +17,15 @@ _INDEX = "config.kubernetes.io/index"
 class Result:
     severity: Severity
     message: str
-    resource: dict[str, Any] | None = None
+    resource: Resource | None = None
     field: str | None = None
     rule: str | None = None
 
     def resource_ref(self) -> dict[str, str] | None:
         if self.resource is None:
             return None
-        meta = get_map(self.resource, "metadata")
-        ref = {"apiVersion": self.resource.get("apiVersion"), "kind": self.resource.get("kind"), "name": meta.get("name")}
+        meta = self.resource.metadata
+        ref = {"apiVersion": self.resource.obj.get("apiVersion"), "kind": self.resource.obj.get("kind"), "name": meta.get("name")}
         if meta.get("namespace"):
             ref["namespace"] = meta["namespace"]
         return {k: str(v) for k, v in ref.items() if v is not None}
@@ -37,7 +37,7 @@ class Result:
             out["resourceRef"] = ref
         if self.field:
             out["field"] = {"path": self.field}
-        annotations = get_map(self.resource, "metadata", "annotations")
+        annotations = self.resource.annotations if self.resource else {}
         if _PATH in annotations:
             out["file"] = {"path": str(annotations[_PATH])}
             if str(annotations.get(_INDEX, "")).isdigit():
@@ -48,7 +48,7 @@ class Result:
 
     def one_line(self) -> str:
         """The result as one line for stderr: `severity: Kind namespace/name: field: message`."""
-        parts = [self.severity]
+        parts: list[str] = [self.severity]
         ref = self.resource_ref()
         if ref:
             name = ref.get("name", "?")
@@ -60,18 +60,27 @@ class Result:
         return ": ".join(parts) + ": " + self.message
 
 
-def info(message: str, resource: dict[str, Any] | None = None, field: str | None = None, rule: str | None = None) -> Result:
-    return Result("info", message, resource, field, rule)
+About = Resource | dict[str, Any] | None
+"""What a result is about: a resource, an item as plain data (the functionConfig), or the whole list."""
 
 
-def warning(message: str, resource: dict[str, Any] | None = None, field: str | None = None, rule: str | None = None) -> Result:
-    return Result("warning", message, resource, field, rule)
+def _result(severity: Severity, message: str, about: About, field: str | None, rule: str | None) -> Result:
+    resource = Resource(about) if isinstance(about, dict) else about
+    return Result(severity, message, resource, field, rule)
 
 
-def error(message: str, resource: dict[str, Any] | None = None, field: str | None = None, rule: str | None = None) -> Result:
-    return Result("error", message, resource, field, rule)
+def info(message: str, about: About = None, field: str | None = None, rule: str | None = None) -> Result:
+    return _result("info", message, about, field, rule)
+
+
+def warning(message: str, about: About = None, field: str | None = None, rule: str | None = None) -> Result:
+    return _result("warning", message, about, field, rule)
+
+
+def error(message: str, about: About = None, field: str | None = None, rule: str | None = None) -> Result:
+    return _result("error", message, about, field, rule)
 
 
 def has_errors(results: list[Result]) -> bool:
-    """The one exit-code rule: any error result fails the run."""
+    """The one exit-code rule: any error result of this run fails it."""
     return any(r.severity == "error" for r in results)

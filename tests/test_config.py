@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from krm_fn import config, yamlio
+from krm_fn import yamlio
+from krm_fn.config import configmap, load as config
+from krm_fn.config.schema import json_schema
+from krm_fn.providers.argo_rollouts.spec import STEP_KINDS, ArgoRolloutsSpec
 
 SCHEMA_FILE = Path(__file__).resolve().parents[1] / "schemas" / "progressive-delivery.v1alpha1.json"
 
@@ -26,8 +29,8 @@ BAD_TYPED = [
     ("  canarySteps: [{setWeight: -1}]", "spec.canarySteps[0].setWeight", "must be between 0 and 100 (got -1)"),
     ('  canarySteps: [{setWeight: "50"}]', "spec.canarySteps[0].setWeight", "must be an integer (got '50')"),
     ("  canarySteps: [{pause: {}}, {setWeight: 10, pause: {}}]", "spec.canarySteps[1]",
-     f"a step takes exactly one of {', '.join(config.STEP_KINDS)} (got setWeight and pause)"),
-    ("  canarySteps: [{}]", "spec.canarySteps[0]", f"a step takes exactly one of {', '.join(config.STEP_KINDS)} (got none)"),
+     f"a step takes exactly one of {', '.join(STEP_KINDS)} (got setWeight and pause)"),
+    ("  canarySteps: [{}]", "spec.canarySteps[0]", f"a step takes exactly one of {', '.join(STEP_KINDS)} (got none)"),
     ("  canarySteps: [{pause: {duration: 10 minutes}}]", "spec.canarySteps[0].pause.duration",
      "'10 minutes' is not a duration: use seconds or a number with a unit (s, m, h), e.g. 30s"),
     ("  canarySteps: [{pause: {duration: -5}}]", "spec.canarySteps[0].pause.duration", "must not be negative (got -5)"),
@@ -104,7 +107,7 @@ def test_defaults_are_the_safe_ones() -> None:
     assert results == [] and spec is not None
     assert [s.to_argo() for s in spec.canarySteps] == [{"setWeight": 25}, {"pause": {}}]
     assert (spec.maxSurge, spec.maxUnavailable, spec.requireCRD, spec.provider) == (None, None, True, "argo-rollouts")
-    assert config.load_config(None)[0] == config.Spec() and not config.Spec().enabled
+    assert config.load_config(None)[0] == ArgoRolloutsSpec() and not ArgoRolloutsSpec().enabled
 
 
 def test_every_step_kind_is_accepted() -> None:
@@ -141,7 +144,7 @@ def test_configmap_maps_every_key_to_the_typed_model() -> None:
 
 BAD_CONFIGMAP = [
     ({"enabled": "yes"}, "data.enabled", 'must be "true" or "false" (got \'yes\')'),
-    ({"maxsurge": "1"}, "data.maxsurge", f"unknown key; known keys: {', '.join(config.CONFIGMAP_KEYS)}"),
+    ({"maxsurge": "1"}, "data.maxsurge", f"unknown key; known keys: {', '.join(configmap.keys(ArgoRolloutsSpec))}"),
     ({"maxSurge": "many"}, "data.maxSurge", 'must be a non-negative integer or a percentage such as "25%" (got \'many\')'),
     ({"canarySteps": "[{setWeight: 500}]"}, "data.canarySteps[0].setWeight", "must be between 0 and 100 (got 500)"),
     ({"canarySteps": "[{setWeight: 5"}, "data.canarySteps", None),
@@ -163,7 +166,7 @@ def test_configmap_errors_name_the_key(data: dict, field: str, message: str | No
 
 def test_published_json_schema_is_current() -> None:
     assert SCHEMA_FILE.exists(), "run: python -m krm_fn --schema > schemas/progressive-delivery.v1alpha1.json"
-    assert json.loads(SCHEMA_FILE.read_text()) == config.json_schema(), (
+    assert json.loads(SCHEMA_FILE.read_text()) == json_schema(), (
         "the published schema is stale: python -m krm_fn --schema > schemas/progressive-delivery.v1alpha1.json"
     )
 

@@ -1,31 +1,33 @@
 """selection: say when the selector picks nothing, or names a Deployment that is not there.
 
 A typo in `selector.names` would otherwise render the chart unchanged, and the canary
-the user asked for would silently never happen. A Rollout the selector matches counts as
-converted already (kpt converts files in place, so every render after the first finds
-Rollouts): that is an info, not a warning.
+the user asked for would silently never happen. A workload of the provider's kind that
+the selector matches counts as converted already (kpt converts files in place, so every
+render after the first finds Rollouts): that is an info, not a warning.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
+from ..providers import Context
 from ..results import Result, info, warning
-from ..select import is_deployment, is_rollout, matches, name_of
-from . import Context
+from ..select import is_deployment, matches
 
 ID = "selection"
 
 
-def check(ctx: Context) -> Iterator[Result]:
+def check(ctx: Context[Any, Any]) -> Iterator[Result]:
     selector = ctx.spec.selector
-    done = sorted({name_of(i) for i in ctx.items if is_rollout(i) and matches(i, selector)})
+    workload = ctx.provider.workload
+    done = sorted({r.name for r in ctx.inventory.of_kind(workload.group, workload.kind) if matches(r, selector)})
     if not ctx.targets:
         if done:
-            yield info(f"nothing left to convert: already Rollouts: {', '.join(done)}", rule=ID)
+            yield info(f"nothing left to convert: already {workload.kind}s: {', '.join(done)}", rule=ID)
         else:
             yield warning("no Deployment in the list matches the selector: nothing to convert", field="spec.selector", rule=ID)
-    present = {name_of(item) for item in ctx.items if is_deployment(item)}
+    present = {r.name for r in ctx.inventory.of_kind("apps", "Deployment") if is_deployment(r)}
     for name in selector.names:
         if name not in present and name not in done:
             yield warning(f"lists {name!r}, but no Deployment of that name is in the list", field="spec.selector.names", rule=ID)

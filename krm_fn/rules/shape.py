@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from ..providers import Context
 from ..results import Result, error
-from . import Context
 
 ID = "shape"
 
@@ -32,17 +32,13 @@ def _kind_of(value: Any) -> str:
     return "a list" if isinstance(value, list) else f"{type(value).__name__} {value!r:.40}"
 
 
-def check(ctx: Context) -> Iterator[Result]:
+def check(ctx: Context[Any, Any]) -> Iterator[Result]:
     for target in ctx.targets:
-        for path in _MAPPINGS:
-            value: Any = target.deployment
-            for key in path:
-                value = value.get(key) if isinstance(value, dict) else None
-            if value is not None and not isinstance(value, dict):
-                yield error(f"must be a mapping, not {_kind_of(value)}", target.deployment, ".".join(path), ID)
-                break
-        else:
-            selector = (target.deployment["spec"].get("selector") or {})
-            expressions = selector.get("matchExpressions")
-            if expressions is not None and not (isinstance(expressions, list) and all(isinstance(e, dict) for e in expressions)):
-                yield error("must be a list of {key, operator, values} mappings", target.deployment, "spec.selector.matchExpressions", ID)
+        deployment = target.deployment
+        wrong = next((path for path in _MAPPINGS if deployment.get(*path) is not None and not isinstance(deployment.get(*path), dict)), None)
+        if wrong is not None:
+            yield error(f"must be a mapping, not {_kind_of(deployment.get(*wrong))}", deployment, ".".join(wrong), ID)
+            continue
+        expressions = deployment.get("spec", "selector", "matchExpressions")
+        if expressions is not None and not (isinstance(expressions, list) and all(isinstance(e, dict) for e in expressions)):
+            yield error("must be a list of {key, operator, values} mappings", deployment, "spec.selector.matchExpressions", ID)

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ....results import Result, warning
 from ..convert import dropped_fields
-from ..results import Result, warning
-from . import Context
+from ..plan import ArgoContext
 
 ID = "dropped-fields"
 
 
-def check(ctx: Context) -> Iterator[Result]:
+def check(ctx: ArgoContext) -> Iterator[Result]:
     for target in ctx.targets:
-        for key in dropped_fields(target.deployment):
+        for key in dropped_fields(target.deployment.map("spec")):
             yield warning("not a Deployment field a Rollout can carry; it is dropped", target.deployment, f"spec.{key}", ID)

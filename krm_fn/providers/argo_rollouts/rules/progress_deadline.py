@@ -2,30 +2,31 @@
 
 The controller checks this on Rollouts; a Deployment only defaults the deadline, so a
 Deployment with a long `minReadySeconds` may be valid and still make an invalid Rollout.
+Both are read as the cluster receives them (`0600` written plain is 384 seconds to kubectl).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..fields import get_map
-from ..results import Result, error
-from . import Context
+from ....results import Result, error
+from ..plan import ArgoContext
 
 ID = "progress-deadline"
 DEFAULT_PROGRESS_DEADLINE = 600
 
 
-def check(ctx: Context) -> Iterator[Result]:
+def check(ctx: ArgoContext) -> Iterator[Result]:
     for target in ctx.targets:
-        spec = get_map(target.deployment, "spec")
-        min_ready = spec.get("minReadySeconds") or 0
-        deadline = spec.get("progressDeadlineSeconds", DEFAULT_PROGRESS_DEADLINE)
-        if isinstance(min_ready, int) and isinstance(deadline, int) and deadline <= min_ready:
-            shown = "" if "progressDeadlineSeconds" in spec else " (the default)"
+        deployment = target.deployment
+        min_ready = deployment.int("spec", "minReadySeconds") or 0
+        written = deployment.has("spec", "progressDeadlineSeconds")
+        deadline = deployment.int("spec", "progressDeadlineSeconds") if written else DEFAULT_PROGRESS_DEADLINE
+        if deadline is not None and deadline <= min_ready:
+            shown = "" if written else " (the default)"
             yield error(
                 f"progressDeadlineSeconds is {deadline}{shown}; it must be greater than minReadySeconds ({min_ready})",
-                target.deployment,
+                deployment,
                 "spec.progressDeadlineSeconds",
                 ID,
             )

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..fields import get_map
-from ..results import Result, error
-from . import Context
+from ....results import Result, error
+from ..plan import ArgoContext
 
 ID = "recreate-strategy"
 
 
-def check(ctx: Context) -> Iterator[Result]:
+def check(ctx: ArgoContext) -> Iterator[Result]:
     for target in ctx.targets:
-        if get_map(target.deployment, "spec", "strategy").get("type") == "Recreate":
+        if target.deployment.get("spec", "strategy", "type") == "Recreate":
             yield error(
                 "strategy Recreate has no Argo Rollouts equivalent (old and new pods would run together); "
                 'exclude this Deployment (annotation delivery.krm-fn.dev/skip: "true") or use RollingUpdate',

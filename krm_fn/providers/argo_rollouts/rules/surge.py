@@ -1,26 +1,27 @@
 """surge: `maxSurge` and `maxUnavailable` must not both be zero; numbers must be numbers.
 
-Both zero leaves the controller no way to replace a pod (InvalidSpec). A numeric string
-such as "1" is read by Argo Rollouts as a percentage, not a pod count: a warning.
+Both zero leaves the controller no way to replace a pod (InvalidSpec). The config's own
+values are checked with the config; here, the values each Rollout really gets, where
+one comes from the Deployment. A numeric string such as "1" is read by Argo Rollouts as a
+percentage, not a pod count: a warning.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..config import is_zero
-from ..convert import surge_setting
-from ..results import Result, error, warning
-from . import Context
+from ....results import Result, error, warning
+from ..canary import never_replaces, surge_setting
+from ..plan import ArgoContext
 
 ID = "surge"
 
 
-def check(ctx: Context) -> Iterator[Result]:
+def check(ctx: ArgoContext) -> Iterator[Result]:
     for target in ctx.targets:
         surge, surge_from = surge_setting(ctx.spec, target.deployment, "maxSurge")
         unavailable, unavailable_from = surge_setting(ctx.spec, target.deployment, "maxUnavailable")
-        if is_zero(surge) and is_zero(unavailable):
+        if never_replaces(surge, unavailable):
             field = surge_from if not surge_from.startswith("functionConfig") else unavailable_from
             yield error(
                 f"maxSurge ({surge_from}) and maxUnavailable ({unavailable_from}) are both zero: "

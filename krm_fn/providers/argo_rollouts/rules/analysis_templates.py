@@ -10,14 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ..results import Result, warning
-from ..select import name_of, namespace_of
-from . import Context
+from ....results import Result, warning
+from ..plan import ArgoContext
 
 ID = "analysis-templates"
 
 
-def _template_refs(canary: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+def _template_refs(canary: dict[str, Any]) -> Iterator[tuple[str, Any]]:
     analysis = canary.get("analysis")
     if isinstance(analysis, dict):
         for i, ref in enumerate(analysis.get("templates") or []):
@@ -29,16 +28,16 @@ def _template_refs(canary: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]
                 yield f"spec.strategy.canary.steps[{s}].analysis.templates[{i}]", ref
 
 
-def check(ctx: Context) -> Iterator[Result]:
-    namespaced = {(namespace_of(i), name_of(i)) for i in ctx.items if i.get("kind") == "AnalysisTemplate"}
-    cluster = {name_of(i) for i in ctx.items if i.get("kind") == "ClusterAnalysisTemplate"}
+def check(ctx: ArgoContext) -> Iterator[Result]:
+    cluster_wide = ctx.inventory.names("argoproj.io", "ClusterAnalysisTemplate")  # kustomize may give them a namespace
     for target in ctx.targets:
+        namespace = target.deployment.namespace
         for field, ref in _template_refs(target.canary):
             if not isinstance(ref, dict) or not ref.get("templateName"):
                 continue
             name = str(ref["templateName"])
             if ref.get("clusterScope") is True:
-                if name not in cluster:
+                if name not in cluster_wide:
                     yield warning(f"ClusterAnalysisTemplate {name} is not in the list (fine if installed cluster-wide)", target.deployment, field, ID)
-            elif (namespace_of(target.deployment), name) not in namespaced:
+            elif not ctx.inventory.has("argoproj.io", "AnalysisTemplate", namespace, name):
                 yield warning(f"AnalysisTemplate {name} is not in the list (fine if another application creates it)", target.deployment, field, ID)

@@ -1,0 +1,80 @@
+"""The functionConfig, validated into the spec of the provider it names.
+
+Two forms: a typed `ProgressiveDelivery` (delivery.krm-fn.dev/v1alpha1) and a `ConfigMap`
+of strings. Either way the spec model is the provider's (`providers.registry`), and every
+problem is an error result naming the field as the user wrote it.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, ValidationError, create_model
+
+from ..providers import registry
+from ..results import Result, error
+from . import configmap
+from .errors import format_path, to_results
+from .models import CommonSpec, FieldError, Model
+
+API_VERSION = "delivery.krm-fn.dev/v1alpha1"
+KIND = "ProgressiveDelivery"
+RULE = "config"
+
+
+@functools.cache
+def envelope(spec_model: type[BaseModel]) -> type[BaseModel]:
+    """The typed functionConfig around a provider's spec model."""
+    return create_model(
+        KIND,
+        __base__=Model,
+        __doc__=f"The typed functionConfig ({API_VERSION}, kind {KIND}).",
+        apiVersion=(Literal["delivery.krm-fn.dev/v1alpha1"], ...),
+        kind=(Literal["ProgressiveDelivery"], ...),
+        metadata=(dict[str, Any], Field(default_factory=dict)),
+        spec=(spec_model, Field(default_factory=spec_model)),
+    )
+
+
+def default_spec() -> CommonSpec:
+    spec: CommonSpec = registry.load(registry.DEFAULT_PROVIDER).spec_model()  # type: ignore[assignment]
+    return spec
+
+
+def load_config(fn_config: Any) -> tuple[CommonSpec | None, list[Result]]:
+    """Validate the functionConfig; a None spec means it is invalid and the results say why."""
+    if fn_config is None:
+        return default_spec(), []
+    if not isinstance(fn_config, dict):
+        return None, [error("functionConfig must be a mapping", rule=RULE)]
+    api_version, kind = fn_config.get("apiVersion"), fn_config.get("kind")
+    if kind == "ConfigMap" and api_version == "v1":
+        return _from_configmap(fn_config)
+    if kind == KIND:
+        spec = fn_config.get("spec")
+        provider = registry.load(spec.get("provider", "") if isinstance(spec, dict) else "")
+        try:
+            typed = envelope(provider.spec_model).model_validate(fn_config, context=provider.validation_context(spec))
+        except ValidationError as err:
+            return None, to_results(err, fn_config)
+        validated: CommonSpec = typed.spec  # type: ignore[attr-defined]
+        return validated, []
+    expected = f"expected {KIND} ({API_VERSION}) or ConfigMap (v1)"
+    return None, [error(f"functionConfig is {api_version}/{kind}: {expected}", fn_config, rule=RULE)]
+
+
+def _from_configmap(fn_config: dict[str, Any]) -> tuple[CommonSpec | None, list[Result]]:
+    data = fn_config.get("data") or {}
+    if not isinstance(data, dict):
+        return None, [error("functionConfig ConfigMap data must be a mapping", fn_config, "data", RULE)]
+    provider = registry.load(str(data.get("provider", "")))
+    model = provider.spec_model
+    try:
+        raw = configmap.to_spec(data, model)
+        spec: CommonSpec = model.model_validate(raw, context=provider.validation_context(raw))  # type: ignore[assignment]
+    except FieldError as cause:
+        return None, [error(str(cause), fn_config, format_path(("data", *cause.loc)), RULE)]
+    except ValidationError as err:
+        return None, to_results(err, fn_config, lambda loc: configmap.key_of(loc, model))
+    return spec, []

@@ -1,0 +1,72 @@
+"""The conversion itself: a Deployment (plain data) and its canary block in, a Rollout (plain data) out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...new_resources import metadata_from
+
+ROLLOUT_API_VERSION = "argoproj.io/v1alpha1"
+CARRIED_FIELDS = (
+    "replicas",
+    "selector",
+    "template",
+    "minReadySeconds",
+    "revisionHistoryLimit",
+    "progressDeadlineSeconds",
+    "paused",
+)
+"""Deployment spec fields that mean the same in a Rollout spec."""
+
+
+def to_rollout(deployment: dict[str, Any], canary: dict[str, Any]) -> dict[str, Any]:
+    """The Rollout that replaces `deployment`, keys in the Deployment's order.
+
+    Metadata is kept whole, internal annotations included: kpt matches output to input by
+    them, and only then keeps the file, comments and key order. `status` is dropped.
+    The Rollout shares subtrees with `deployment`, which it replaces; neither is mutated.
+    """
+    rollout: dict[str, Any] = {}
+    for key, value in deployment.items():
+        if key == "apiVersion":
+            rollout[key] = ROLLOUT_API_VERSION
+        elif key == "kind":
+            rollout[key] = "Rollout"
+        elif key == "spec":
+            rollout[key] = _rollout_spec(value, canary)
+        elif key != "status":
+            rollout[key] = value
+    return rollout
+
+
+def _rollout_spec(spec: dict[str, Any], canary: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in spec.items():
+        if key in CARRIED_FIELDS:
+            out[key] = value
+        elif key == "strategy":
+            out["strategy"] = {"canary": canary}
+    out.setdefault("strategy", {"canary": canary})
+    return out
+
+
+def workload_ref_rollout(deployment: dict[str, Any], canary: dict[str, Any], scale_down: str) -> dict[str, Any]:
+    """A new Rollout that runs `deployment`'s pod template and scales the Deployment down as it comes up.
+
+    The Deployment stays in the list unchanged; the Rollout is a new resource, so it carries
+    none of the Deployment's bookkeeping annotations.
+    """
+    source = deployment.get("spec") or {}
+    spec: dict[str, Any] = {}
+    for key in ("replicas", "selector", "minReadySeconds", "revisionHistoryLimit", "progressDeadlineSeconds"):
+        if key in source:
+            spec[key] = source[key]
+    name = deployment["metadata"]["name"]
+    spec["workloadRef"] = {"apiVersion": "apps/v1", "kind": "Deployment", "name": name, "scaleDown": scale_down}
+    spec["strategy"] = {"canary": canary}
+    return {"apiVersion": ROLLOUT_API_VERSION, "kind": "Rollout", "metadata": metadata_from(deployment, name, "Rollout"), "spec": spec}
+
+
+def dropped_fields(deployment_spec: dict[str, Any]) -> list[str]:
+    """Spec fields a Rollout has no place for (other than `strategy`, which is replaced)."""
+    return [key for key in deployment_spec if key not in CARRIED_FIELDS and key != "strategy"]

@@ -1,0 +1,33 @@
+"""The Argo Rollouts provider's render-time checks: what the controller would reject later.
+
+The controller, not the API server, enforces these: an invalid Rollout applies fine and
+then sits `InvalidSpec`. Each module has an `ID`, a docstring that is its documentation,
+and `check(ctx)` yielding results.
+"""
+
+from __future__ import annotations
+
+from . import (
+    analysis_templates,
+    dropped_fields,
+    name_conflict,
+    progress_deadline,
+    recreate,
+    rollout_crd,
+    selector,
+    surge,
+    traffic_services,
+)
+
+RULES = [
+    rollout_crd,
+    name_conflict,
+    recreate,
+    selector,
+    progress_deadline,
+    surge,
+    traffic_services,
+    analysis_templates,
+    dropped_fields,
+]
+"""In the order they run."""
