@@ -1,55 +1,106 @@
-"""Golden cases: tests/golden/<case>/ holds input.yaml and the expected output, results and stderr.
+"""Golden cases in the kpt function catalog's form: tests/golden/<case>/ holds `input.yaml`
+(a ResourceList, its first comment saying what the case shows) and `.expected/`:
+
+  config.yaml   exitCode, and stdErr when the run writes to stderr
+  diff.patch    the change to the list, as a unified diff of the input against the output
+                (both written by the function's own YAML writer, results left out); absent
+                when nothing changes
+  results.yaml  the results, absent when there are none
 
 Each case runs twice: the second run, over the first one's output, must change nothing.
-Every Rollout in an output is validated against the upstream CRD schema.
-`UPDATE_GOLDEN=1 pytest tests/test_golden.py` rewrites the expected files (review the diff).
+Every Rollout produced is checked against the upstream CRD schema.
+`UPDATE_GOLDEN=1 scripts/test.sh tests/test_golden.py` rewrites `.expected/` (review the diff).
 """
 
 from __future__ import annotations
 
+import difflib
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from conftest import run_fn
 from krm_fn import yamlio
+from rollout_schema import RolloutSchema
 
 GOLDEN = Path(__file__).parent / "golden"
 CASES = sorted(p.name for p in GOLDEN.iterdir() if (p / "input.yaml").exists())
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 
 
+def normalized(doc: dict[str, Any]) -> str:
+    """The list as the function writes it, without results: what the diff compares."""
+    return yamlio.dump({k: v for k, v in doc.items() if k != "results"})
+
+
+def change(before: dict[str, Any], after: dict[str, Any]) -> str:
+    a, b = normalized(before).splitlines(True), normalized(after).splitlines(True)
+    return "".join(difflib.unified_diff(a, b, "input.yaml", "output.yaml"))
+
+
 def _expect(path: Path, actual: str) -> None:
+    """`actual` must be the file's content; an empty `actual` means the file must not exist."""
     if UPDATE:
-        path.write_text(actual)
+        if actual:
+            path.parent.mkdir(exist_ok=True)
+            path.write_text(actual)
+        else:
+            path.unlink(missing_ok=True)
+    if not actual:
+        assert not path.exists(), f"{path} exists, but the run gives nothing for it"
+        return
     assert path.exists(), f"{path} is missing (UPDATE_GOLDEN=1 writes it)"
-    assert actual == path.read_text(), f"{path.parent.name}: {path.name} differs"
+    assert actual == path.read_text(), f"{path.parent.parent.name}: {path.name} differs"
+
+
+def run_case(case: str) -> tuple[dict[str, Any], dict[str, Any], list[Any]]:
+    """Run a case, compare with `.expected/`; the input, the output and the results."""
+    folder = GOLDEN / case
+    source = (folder / "input.yaml").read_bytes()
+    before = yamlio.load(source)
+    run = run_fn(source)
+    assert run.stdout, f"{case}: no output ({run.stderr})"
+    after = run.doc
+    results = after.get("results") or []
+    config: dict[str, Any] = {"exitCode": run.exit_code}
+    if run.stderr:
+        config["stdErr"] = run.stderr
+    _expect(folder / ".expected" / "config.yaml", yamlio.dump(config))
+    _expect(folder / ".expected" / "diff.patch", change(before, after))
+    _expect(folder / ".expected" / "results.yaml", yamlio.dump(results) if results else "")
+    return before, after, results
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_golden(case: str, rollout_schema) -> None:
-    folder = GOLDEN / case
-    source = (folder / "input.yaml").read_bytes()
-    first = run_fn(source)
-
-    doc = first.doc if first.stdout else None
-    results = doc.pop("results", []) if doc else []
-    _expect(folder / "expected-output.yaml", yamlio.dump(doc) if doc else "")
-    _expect(folder / "expected-results.yaml", yamlio.dump(results) if results else "")
-    _expect(folder / "expected-stderr.txt", first.stderr)
-    _expect(folder / "expected-exit-code", f"{first.exit_code}\n")
-
-    if doc is None:
-        return
-    for item in doc["items"]:
-        if item.get("kind") == "Rollout":
+def test_golden(case: str, rollout_schema: RolloutSchema) -> None:
+    before, after, _ = run_case(case)
+    for item in after["items"]:
+        if isinstance(item, dict) and item.get("kind") == "Rollout":
             rollout_schema.assert_valid(item)
+    failed = bool([r for r in after.get("results") or [] if r.get("severity") == "error"])
+    if failed:  # an error run must give back the list exactly as it came
+        assert after["items"] == before["items"]
 
-    if first.exit_code != 0:  # an error run must give back the list exactly as it came
-        assert doc["items"] == yamlio.load(source)["items"]
+    second = run_fn(yamlio.dump(after))
+    assert second.items == after["items"], f"{case}: a second run changed the items"
+    assert second.exit_code == (1 if failed else 0)
 
-    second = run_fn(first.stdout)
-    assert second.exit_code == first.exit_code
-    assert second.items == first.items, f"{case}: a second run changed the items"
-    assert second.stdout.split("\nresults:")[0] == first.stdout.split("\nresults:")[0]
+
+def test_every_result_tag_appears_in_a_case() -> None:
+    """Every rule (and every other result tag) is shown by at least one golden case."""
+    from krm_fn import rules
+    from krm_fn.providers import registry
+
+    tags = {r["tags"]["rule"] for case in CASES for r in _results(case) if "rule" in r.get("tags", {})}
+    rule_ids = {rule.ID for rule in rules.RULES}
+    for name in registry.PROVIDERS:
+        rule_ids |= {rule.ID for rule in registry.load(name).rules}
+    others = {"config", "resource-list", "retarget", "convert", "canary-service"}
+    assert rule_ids | others == tags, f"without a case: {sorted((rule_ids | others) - tags)}; unknown: {sorted(tags - rule_ids - others)}"
+
+
+def _results(case: str) -> list[dict[str, Any]]:
+    path = GOLDEN / case / ".expected" / "results.yaml"
+    return yamlio.load(path.read_text()) if path.exists() else []
