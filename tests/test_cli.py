@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, run_fn
+from krm_fn.config.docs import default_spec_model, help_text
 from tools import console_script, run
 
 EXAMPLE = REPO / "examples" / "agents.resource-list.yaml"
@@ -31,14 +32,14 @@ def test_console_script_and_module_give_the_same_output(rollout_schema) -> None:
 def test_help_prints_usage(flag: str) -> None:
     result = run([console_script(), flag])
     assert result.returncode == 0
-    assert result.stdout.startswith("krm-progressive-delivery ")
-    assert "usage: krm-progressive-delivery < resource-list.yaml" in result.stdout
+    assert result.stdout.startswith("usage: krm-progressive-delivery < resource-list.yaml > resource-list.yaml\n")
+    assert help_text(default_spec_model()) in result.stdout  # every spec field, from the model
 
 
 def test_unknown_argument_is_refused() -> None:
     result = run([console_script(), "--frobnicate"])
     assert result.returncode == 2
-    assert result.stderr == "krm-progressive-delivery: unexpected argument '--frobnicate'; the input is read from stdin (see --help)\n"
+    assert result.stderr == "krm-progressive-delivery: unrecognized arguments: --frobnicate (the input is read from stdin; see --help)\n"
 
 
 @pytest.mark.parametrize(

@@ -58,7 +58,7 @@ class AmbiguousTagged:
         return hash((self.tag, self.value))
 
     def __repr__(self) -> str:
-        return f"{self.tag.rsplit(':', 1)[-1]} {self.value}"
+        return f"!!{self.tag.rsplit(':', 1)[-1]} {self.value}"
 
 
 class SingleQuotedStr(str):

@@ -23,7 +23,8 @@ def check(ctx: ArgoContext) -> Iterator[Result]:
         written = deployment.has("spec", "progressDeadlineSeconds")
         deadline = deployment.int("spec", "progressDeadlineSeconds") if written else DEFAULT_PROGRESS_DEADLINE
         if deadline is not None and deadline <= min_ready:
-            shown = "" if written else " (the default)"
+            raw = deployment.get("spec", "progressDeadlineSeconds")
+            shown = " (the default)" if not written else "" if isinstance(raw, int) else f" ({raw} as kubectl reads it)"
             yield error(
                 f"progressDeadlineSeconds is {deadline}{shown}; it must be greater than minReadySeconds ({min_ready})",
                 deployment,
