@@ -79,7 +79,7 @@ def main(
         if not results:
             items, results = process.run(items, doc.get("functionConfig"))
         text = resource_list.render(doc, items, results)
-    except resource_list.MalformedInput as problem:
+    except resource_list.MalformedInputError as problem:
         err.write(f"{PROG}: error: {problem}\n")
         return 1
     except Exception as crash:  # never a traceback for the user, but never a silent pass either

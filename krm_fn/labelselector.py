@@ -46,11 +46,13 @@ class LabelSelector:
         """A metav1.LabelSelector; a malformed expression becomes one that matches nothing."""
         selector = selector if isinstance(selector, dict) else {}
         match_labels = selector.get("matchLabels")
-        found = list(cls.from_map(match_labels if isinstance(match_labels, dict) else {}).requirements)
         expressions = selector.get("matchExpressions")
-        for expr in expressions if isinstance(expressions, list) else []:
-            found.append(_requirement(expr))
-        return cls(tuple(found))
+        return cls(
+            (
+                *cls.from_map(match_labels if isinstance(match_labels, dict) else {}).requirements,
+                *(_requirement(expr) for expr in (expressions if isinstance(expressions, list) else [])),
+            )
+        )
 
     @property
     def is_empty(self) -> bool:

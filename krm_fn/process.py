@@ -25,8 +25,8 @@ def run(items: list[dict[str, Any]], fn_config: Any) -> tuple[list[dict[str, Any
     selected = [Target(i, r) for i, r in enumerate(inventory.resources) if is_selected(r, spec.selector)]
     targets, results = provider.plan(spec, inventory, selected)
     context = Context(spec, inventory, targets, provider)
-    for rule in rules.RULES:
-        results.extend(rule.check(context))
+    for generic in rules.RULES:
+        results.extend(generic.check(context))
     # A Deployment with fields of the wrong type has its error; the provider's rules would
     # only repeat it in their own words.
     misshapen = {r.resource.id for r in results if r.rule == rules.shape.ID and r.resource}

@@ -66,15 +66,15 @@ class Resource:
 
     @property
     def metadata(self) -> dict[str, Any]:
-        return self.map("metadata")
+        return self.get_map("metadata")
 
     @property
     def labels(self) -> dict[str, Any]:
-        return self.map("metadata", "labels")
+        return self.get_map("metadata", "labels")
 
     @property
     def annotations(self) -> dict[str, Any]:
-        return self.map("metadata", "annotations")
+        return self.get_map("metadata", "annotations")
 
     def annotation_is_true(self, key: str) -> bool:
         return str(self.annotations.get(key, "")).lower() == "true"
@@ -96,26 +96,26 @@ class Resource:
         parent = self.get(*head)
         return isinstance(parent, dict) and last in parent
 
-    def map(self, *path: str) -> dict[str, Any]:
+    def get_map(self, *path: str) -> dict[str, Any]:
         """The mapping at `path`, or {} where it is missing or of another type."""
         value = self.get(*path)
         return value if isinstance(value, dict) else {}
 
-    def list(self, *path: str) -> list[Any]:
+    def get_list(self, *path: str) -> list[Any]:
         """The sequence at `path`, or [] where it is missing or of another type."""
         value = self.get(*path)
         return value if isinstance(value, list) else []
 
-    def int(self, *path: str) -> int | None:
+    def get_int(self, *path: str) -> int | None:
         """The integer at `path` as the cluster would receive it, or None if it is not one."""
         value = as_applied(self.get(*path))
         return value if isinstance(value, int) and not isinstance(value, bool) else None
 
-    def str(self, *path: str) -> str | None:
+    def get_str(self, *path: str) -> str | None:
         value = self.get(*path)
         return str(value) if isinstance(value, str) else None
 
     @property
     def pod_labels(self) -> dict[str, Any]:
         """The pod template's labels of a Deployment-like workload."""
-        return self.map("spec", "template", "metadata", "labels")
+        return self.get_map("spec", "template", "metadata", "labels")

@@ -11,7 +11,7 @@ API_VERSIONS = ("config.kubernetes.io/v1", "config.kubernetes.io/v1alpha1")
 RULE = "resource-list"
 
 
-class MalformedInput(ValueError):
+class MalformedInputError(ValueError):
     """Input that is not a usable ResourceList; the message is one readable line."""
 
 
@@ -19,21 +19,19 @@ def parse(data: bytes) -> dict[str, Any]:
     try:
         doc = yamlio.load(data)
     except yamlio.InputError as err:
-        raise MalformedInput(f"input is not valid YAML: {err}") from None
+        raise MalformedInputError(f"input is not valid YAML: {err}") from None
     if not isinstance(doc, dict):
-        raise MalformedInput(f"input must be a ResourceList mapping, not a {_describe(doc)}")
+        raise MalformedInputError(f"input must be a ResourceList mapping, not a {_describe(doc)}")
     if doc.get("kind") != "ResourceList" or doc.get("apiVersion") not in API_VERSIONS:
-        raise MalformedInput(
-            f"input is {doc.get('apiVersion')}/{doc.get('kind')}, expected a config.kubernetes.io/v1 ResourceList"
-        )
+        raise MalformedInputError(f"input is {doc.get('apiVersion')}/{doc.get('kind')}, expected a config.kubernetes.io/v1 ResourceList")
     items = doc.get("items")
     if items is None:  # optional in the function spec: no items
         items = doc["items"] = []
     if not isinstance(items, list):
-        raise MalformedInput(f"ResourceList items must be a list, not a {_describe(items)}")
+        raise MalformedInputError(f"ResourceList items must be a list, not a {_describe(items)}")
     results = doc.get("results")
     if results is not None and not isinstance(results, list):
-        raise MalformedInput(f"ResourceList results must be a list, not a {_describe(results)}")
+        raise MalformedInputError(f"ResourceList results must be a list, not a {_describe(results)}")
     return doc
 
 

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from krm_fn import cli, yamlio
+
 from rollout_schema import RolloutSchema
 
 REPO = Path(__file__).resolve().parents[1]
@@ -28,15 +29,18 @@ class Run:
 
     @property
     def doc(self) -> dict[str, Any]:
-        return yamlio.load(self.stdout)
+        doc: dict[str, Any] = yamlio.load(self.stdout)
+        return doc
 
     @property
     def items(self) -> list[dict[str, Any]]:
-        return self.doc["items"]
+        items: list[dict[str, Any]] = self.doc["items"]
+        return items
 
     @property
     def results(self) -> list[dict[str, Any]]:
-        return self.doc.get("results") or []
+        results: list[dict[str, Any]] = self.doc.get("results") or []
+        return results
 
 
 def run_fn(data: bytes | str) -> Run:

@@ -36,7 +36,7 @@ class RolloutSchema:
 
 
 def _pruned(value: Any, schema: dict[str, Any], path: str) -> list[str]:
-    if schema.get("x-kubernetes-preserve-unknown-fields") or "anyOf" in schema and not schema.get("properties"):
+    if schema.get("x-kubernetes-preserve-unknown-fields") or ("anyOf" in schema and not schema.get("properties")):
         return []
     if isinstance(value, dict):
         props = schema.get("properties")

@@ -8,15 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, run_fn
 from krm_fn.config.docs import default_spec_model, help_text
+
+from conftest import REPO, run_fn
+from rollout_schema import RolloutSchema
 from tools import console_script, run
 
 EXAMPLE = REPO / "examples" / "agents.resource-list.yaml"
 GOLDEN = REPO / "tests" / "golden"
 
 
-def test_console_script_and_module_give_the_same_output(rollout_schema) -> None:
+def test_console_script_and_module_give_the_same_output(rollout_schema: RolloutSchema) -> None:
     data = EXAMPLE.read_bytes()
     script = run([console_script()], stdin=data)
     module = subprocess.run([sys.executable, "-m", "krm_fn"], input=data, capture_output=True, cwd=REPO)
@@ -42,9 +44,7 @@ def test_unknown_argument_is_refused() -> None:
     assert result.stderr == "krm-progressive-delivery: unrecognized arguments: --frobnicate (the input is read from stdin; see --help)\n"
 
 
-@pytest.mark.parametrize(
-    "case", ["missing-crd", "config-errors", "recreate-error", "crd-not-serving-v1alpha1"]
-)
+@pytest.mark.parametrize("case", ["missing-crd", "config-errors", "recreate-error", "crd-not-serving-v1alpha1"])
 def test_errors_exit_1_with_the_list_unchanged_and_a_line_per_error(case: str) -> None:
     source = (GOLDEN / case / "input.yaml").read_bytes()
     result = run([console_script()], stdin=source)
@@ -67,13 +67,14 @@ def test_warnings_go_to_stderr_and_keep_exit_0() -> None:
     [
         (b"", "krm-progressive-delivery: error: input is not valid YAML: input is empty\n"),
         (b"[1, 2]", "krm-progressive-delivery: error: input must be a ResourceList mapping, not a sequence\n"),
-        (b"apiVersion: v1\nkind: List\nitems: []\n", "krm-progressive-delivery: error: input is v1/List, expected a config.kubernetes.io/v1 ResourceList\n"),
+        (
+            b"apiVersion: v1\nkind: List\nitems: []\n",
+            "krm-progressive-delivery: error: input is v1/List, expected a config.kubernetes.io/v1 ResourceList\n",
+        ),
     ],
 )
 def test_unusable_input_is_one_line_and_no_output(data: bytes, message: str) -> None:
-    result = run([console_script()], stdin=data) if data else subprocess.run(
-        [console_script()], input="", capture_output=True, text=True
-    )
+    result = run([console_script()], stdin=data) if data else subprocess.run([console_script()], input="", capture_output=True, text=True)
     assert (result.returncode, result.stdout, result.stderr) == (1, "", message)
 
 

@@ -26,6 +26,7 @@ import pytest
 import yaml
 
 from conftest import CRD_FILE, IN_CI, REPO, require_tool
+from rollout_schema import RolloutSchema
 from tools import TOOLS_BIN, console_script, helm, kustomize
 
 pytestmark = pytest.mark.container
@@ -126,7 +127,10 @@ def test_golden_cases_match_the_console_script(podman: str, image: str) -> None:
     problems = []
     for case, local, contained in runs:
         if contained.returncode != local.returncode:
-            problems.append(f"{case}: exit code {contained.returncode}, console script {local.returncode}\n{contained.stderr.decode(errors='replace')[-2000:]}")
+            problems.append(
+                f"{case}: exit code {contained.returncode}, console script {local.returncode}\n"
+                + contained.stderr.decode(errors="replace")[-2000:]
+            )
         if contained.stdout != local.stdout:
             problems.append(f"{case}: stdout differs\n{_diff('stdout', local.stdout, contained.stdout)}")
         if contained.stderr != local.stderr:
@@ -296,11 +300,16 @@ def kpt_package(root: Path, function: str, with_crd: bool = True) -> Path:
 def kpt_render(package: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, KPT_FN_RUNTIME="podman")
     return subprocess.run(
-        [require_tool("kpt"), "fn", "render", package.name, *extra], cwd=package.parent, env=env, capture_output=True, text=True, timeout=600
+        [require_tool("kpt"), "fn", "render", package.name, *extra],
+        cwd=package.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
 
 
-def test_kpt_render_runs_the_image(tmp_path: Path, image: str, rollout_schema) -> None:
+def test_kpt_render_runs_the_image(tmp_path: Path, image: str, rollout_schema: RolloutSchema) -> None:
     (tmp_path / "container").mkdir()
     package = kpt_package(tmp_path / "container", f"image: {image}")
     done = kpt_render(package, "--results-dir", str(tmp_path / "results"))

@@ -13,7 +13,7 @@ from krm_fn.providers.argo_rollouts.spec import ArgoRolloutsSpec
 from krm_fn.resource import Resource
 
 CANARY = {"maxSurge": 1, "maxUnavailable": 0, "steps": [{"setWeight": 25}, {"pause": {}}]}
-META = {"name": "web", "namespace": "shop", "annotations": {"config.kubernetes.io/index": "3", "team": "a"}}
+META: dict[str, Any] = {"name": "web", "namespace": "shop", "annotations": {"config.kubernetes.io/index": "3", "team": "a"}}
 
 
 def _deployment(**spec: Any) -> dict[str, Any]:
@@ -27,7 +27,14 @@ ROLLOUTS = [
     ),
     (  # strategy keeps the Deployment's key order
         {"strategy": {}, "template": {}, "minReadySeconds": 5, "revisionHistoryLimit": 3, "progressDeadlineSeconds": 60, "paused": True},
-        {"strategy": {"canary": CANARY}, "template": {}, "minReadySeconds": 5, "revisionHistoryLimit": 3, "progressDeadlineSeconds": 60, "paused": True},
+        {
+            "strategy": {"canary": CANARY},
+            "template": {},
+            "minReadySeconds": 5,
+            "revisionHistoryLimit": 3,
+            "progressDeadlineSeconds": 60,
+            "paused": True,
+        },
     ),
     ({"template": {}, "surprise": 1}, {"template": {}, "strategy": {"canary": CANARY}}),  # no strategy: added last
 ]
@@ -63,10 +70,14 @@ def test_workload_ref_rollout_is_a_new_resource_without_bookkeeping() -> None:
 
 
 SERVICES = [
-    ({"type": "ClusterIP", "clusterIP": "10.0.0.1", "selector": {"a": "b"}, "ports": [{"port": 80}]},
-     {"type": "ClusterIP", "selector": {"a": "b"}, "ports": [{"port": 80}]}),
-    ({"type": "LoadBalancer", "loadBalancerIP": "1.2.3.4", "externalTrafficPolicy": "Local", "ports": [{"port": 80, "nodePort": 30080}]},
-     {"type": "ClusterIP", "ports": [{"port": 80}]}),
+    (
+        {"type": "ClusterIP", "clusterIP": "10.0.0.1", "selector": {"a": "b"}, "ports": [{"port": 80}]},
+        {"type": "ClusterIP", "selector": {"a": "b"}, "ports": [{"port": 80}]},
+    ),
+    (
+        {"type": "LoadBalancer", "loadBalancerIP": "1.2.3.4", "externalTrafficPolicy": "Local", "ports": [{"port": 80, "nodePort": 30080}]},
+        {"type": "ClusterIP", "ports": [{"port": 80}]},
+    ),
     ({"type": "NodePort", "ports": [{"port": 80, "nodePort": 30080}]}, {"type": "ClusterIP", "ports": [{"port": 80}]}),
 ]
 
@@ -75,7 +86,10 @@ SERVICES = [
 def test_canary_service_is_a_cluster_ip_clone(spec: dict[str, Any], expected: dict[str, Any]) -> None:
     service = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web", "labels": {"x": "y"}}, "spec": spec}
     assert canary_service(service, "web-canary") == {
-        "apiVersion": "v1", "kind": "Service", "metadata": {"name": "web-canary", "labels": {"x": "y"}}, "spec": expected
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": "web-canary", "labels": {"x": "y"}},
+        "spec": expected,
     }
 
 
@@ -113,19 +127,39 @@ def _service(name: str) -> Resource:
 
 STRATEGIES = [
     ({}, [], {"maxSurge": 1, "maxUnavailable": 0, "steps": [{"setWeight": 25}, {"pause": {}}]}),
-    ({"canary": {"canaryService": "generate"}}, [_service("web")],
-     {"canaryService": "web-canary", "maxSurge": 1, "maxUnavailable": 0, "steps": [{"setWeight": 25}, {"pause": {}}]}),
-    ({"canary": {"canaryService": "generate", "trafficRouting": {"nginx": {"stableIngress": "web"}}}}, [_service("web")],
-     {"canaryService": "web-canary", "stableService": "web", "trafficRouting": {"nginx": {"stableIngress": "web"}},
-      "maxSurge": 1, "maxUnavailable": 0, "steps": [{"setWeight": 25}, {"pause": {}}]}),
-    ({"canary": {"canaryService": "generate"}}, [_service("a"), _service("b")],  # ambiguous: left for the rule to report
-     {"canaryService": "generate", "maxSurge": 1, "maxUnavailable": 0, "steps": [{"setWeight": 25}, {"pause": {}}]}),
-    ({"canarySteps": [{"setWeight": 10}, {"pause": {"duration": "1h"}}], "maxSurge": "20%"}, [],
-     {"maxSurge": "20%", "maxUnavailable": 0, "steps": [{"setWeight": 10}, {"pause": {"duration": "1h"}}]}),
+    (
+        {"canary": {"canaryService": "generate"}},
+        [_service("web")],
+        {"canaryService": "web-canary", "maxSurge": 1, "maxUnavailable": 0, "steps": [{"setWeight": 25}, {"pause": {}}]},
+    ),
+    (
+        {"canary": {"canaryService": "generate", "trafficRouting": {"nginx": {"stableIngress": "web"}}}},
+        [_service("web")],
+        {
+            "canaryService": "web-canary",
+            "stableService": "web",
+            "trafficRouting": {"nginx": {"stableIngress": "web"}},
+            "maxSurge": 1,
+            "maxUnavailable": 0,
+            "steps": [{"setWeight": 25}, {"pause": {}}],
+        },
+    ),
+    (
+        {"canary": {"canaryService": "generate"}},
+        [_service("a"), _service("b")],  # ambiguous: left for the rule to report
+        {"canaryService": "generate", "maxSurge": 1, "maxUnavailable": 0, "steps": [{"setWeight": 25}, {"pause": {}}]},
+    ),
+    (
+        {"canarySteps": [{"setWeight": 10}, {"pause": {"duration": "1h"}}], "maxSurge": "20%"},
+        [],
+        {"maxSurge": "20%", "maxUnavailable": 0, "steps": [{"setWeight": 10}, {"pause": {"duration": "1h"}}]},
+    ),
 ]
 
 
-@pytest.mark.parametrize(("config", "services", "expected"), STRATEGIES, ids=["defaults", "generate", "generate-routed", "ambiguous", "steps"])
+@pytest.mark.parametrize(
+    ("config", "services", "expected"), STRATEGIES, ids=["defaults", "generate", "generate-routed", "ambiguous", "steps"]
+)
 def test_canary_strategy(config: dict[str, Any], services: list[Resource], expected: dict[str, Any]) -> None:
     canary = canary_strategy(_spec(**config), Resource(_deployment()), services)
     assert canary == expected and list(canary) == list(expected)

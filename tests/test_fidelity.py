@@ -154,7 +154,7 @@ def same(a: Any, b: Any) -> bool:
     if isinstance(a, float) and math.isnan(a) and math.isnan(b):
         return True
     if isinstance(a, datetime.datetime):
-        return a == b and a.tzinfo == b.tzinfo
+        return bool(a == b and a.tzinfo == b.tzinfo)
     return bool(a == b)
 
 
@@ -336,9 +336,12 @@ def test_function_keeps_every_value(style: str) -> None:
 
     second = run_fn(first.stdout)  # the output fed back in: nothing may drift on a second pass
     assert second.exit_code == 0, second.stderr
-    more, checks2 = check_fidelity(style, scalars, source, second.stdout, with_keys)
+    more, _checks2 = check_fidelity(style, scalars, source, second.stdout, with_keys)
     problems += [f"second run: {p}" for p in more]
-    print(f"\n{style}: {len(scalars)} values x {checks // len(scalars) // len(READERS)} places x {len(READERS)} readers = {checks} checks (x2 runs)")
+    print(
+        f"\n{style}: {len(scalars)} values x {checks // len(scalars) // len(READERS)} places x {len(READERS)} readers"
+        f" = {checks} checks (x2 runs)"
+    )
     assert not problems, f"{len(problems)} of {checks * 2} checks failed:\n" + "\n".join(problems[:80])
 
 
@@ -423,8 +426,9 @@ def kustomize_build(tmp_path: Path, resources: str, with_fn: bool) -> str:
     (tmp_path / "corpus.yaml").write_text(resources, encoding="utf-8")
     shutil.copy(CRD_FILE, tmp_path / "rollout-crd.yaml")
     (tmp_path / "progressive-delivery.yaml").write_text(
-        _with_annotation(FN_CONFIG, "    config.kubernetes.io/function: |\n      exec:\n        path: krm-progressive-delivery\n")
-        .replace("  requireCRD: false\n", "  requireCRD: true\n")
+        _with_annotation(FN_CONFIG, "    config.kubernetes.io/function: |\n      exec:\n        path: krm-progressive-delivery\n").replace(
+            "  requireCRD: false\n", "  requireCRD: true\n"
+        )
     )
     lines = ["apiVersion: kustomize.config.k8s.io/v1beta1", "kind: Kustomization", "resources:", "- rollout-crd.yaml", "- corpus.yaml"]
     if with_fn:
@@ -432,7 +436,11 @@ def kustomize_build(tmp_path: Path, resources: str, with_fn: bool) -> str:
     (tmp_path / "kustomization.yaml").write_text("\n".join(lines) + "\n")
     done = subprocess.run(
         [kustomize(), "build", "--enable-alpha-plugins", "--enable-exec", str(tmp_path)],
-        capture_output=True, text=True, env=tool_env(), timeout=300, check=False,
+        capture_output=True,
+        text=True,
+        env=tool_env(),
+        timeout=300,
+        check=False,
     )
     assert done.returncode == 0, f"kustomize build ({'with' if with_fn else 'without'} the function) failed:\n{_tail(done.stderr)}"
     return done.stdout
@@ -452,7 +460,12 @@ def kpt_render(tmp_path: Path, resources: str) -> tuple[str, str]:
     before = (package / "corpus.yaml").read_text(encoding="utf-8")
     done = subprocess.run(
         [kpt, "fn", "render", "--allow-exec", str(package)],
-        capture_output=True, text=True, env=tool_env(), timeout=300, check=False, cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=tool_env(),
+        timeout=300,
+        check=False,
+        cwd=tmp_path,
     )
     assert done.returncode == 0, f"kpt fn render failed:\n{_tail(done.stdout)}\n{_tail(done.stderr)}"
     return before, (package / "corpus.yaml").read_text(encoding="utf-8")
@@ -498,7 +511,7 @@ def test_kpt_render_keeps_a_plain_merge_key_value(tmp_path: Path) -> None:
     """A plain `<<` value: kpt (kyaml) hands it to the function as `!!merge <<`."""
     scalars, resources = _e2e_resources("plain", frozenset(s.id for s in CORPUS) - KPT_SEPARATELY)
     before, after = kpt_render(tmp_path, resources)
-    problems, checks = compare_streams(scalars, before, after)
+    problems, _checks = compare_streams(scalars, before, after)
     assert not problems, "\n".join(problems)
 
 
@@ -562,8 +575,6 @@ def test_explicitly_tagged_scalars_that_readers_disagree_on_keep_their_meaning()
         before = read(EXPLICIT_AMBIGUOUS)["items"][0]["data"]
         after = read(run.stdout)["items"][0]["data"]
         problems += [
-            f"{reader_name}: {key}: {show(before[key])} became {show(after[key])}"
-            for key in before
-            if not same(before[key], after[key])
+            f"{reader_name}: {key}: {show(before[key])} became {show(after[key])}" for key in before if not same(before[key], after[key])
         ]
     assert not problems, "\n".join(problems)

@@ -21,8 +21,9 @@ from typing import Any
 
 import pytest
 
-from conftest import run_fn
 from krm_fn import yamlio
+
+from conftest import run_fn
 from rollout_schema import RolloutSchema
 
 GOLDEN = Path(__file__).parent / "golden"

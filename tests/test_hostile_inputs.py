@@ -22,8 +22,9 @@ from typing import Any
 
 import pytest
 
-from conftest import run_fn
 from krm_fn import yamlio
+
+from conftest import run_fn
 from tools import console_script
 
 PROG = "krm-progressive-delivery"
@@ -81,11 +82,13 @@ def with_config_spec(spec: str, api_version: str = "delivery.krm-fn.dev/v1alpha1
 
 def alias_bomb(levels: int = 9, width: int = 9) -> str:
     lines = ["  a0: &a0 [" + ", ".join(['"lol"'] * width) + "]"]
-    for level in range(1, levels):
-        lines.append(f"  a{level}: &a{level} [" + ", ".join([f"*a{level - 1}"] * width) + "]")
-    return HEADER + "items: []\nfunctionConfig:\n  apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: lol\n  data:\n" + "\n".join(
-        "  " + line for line in lines
-    ) + "\n"
+    lines.extend(f"  a{level}: &a{level} [" + ", ".join([f"*a{level - 1}"] * width) + "]" for level in range(1, levels))
+    return (
+        HEADER
+        + "items: []\nfunctionConfig:\n  apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: lol\n  data:\n"
+        + "\n".join("  " + line for line in lines)
+        + "\n"
+    )
 
 
 def deep_block_mapping(depth: int) -> str:
@@ -121,31 +124,85 @@ REJECTED = [
     Rejected("items-a-string", _b(HEADER + "items: abc\n"), "items must be a list"),
     Rejected("items-a-mapping", _b(HEADER + "items: {a: 1}\n"), "items must be a list"),
     Rejected("item-without-kind", _b(resource_list("- apiVersion: v1\n  metadata: {name: a}\n")), "has no kind", list_read=True),
-    Rejected("item-without-name", _b(resource_list("- apiVersion: v1\n  kind: ConfigMap\n  metadata: {}\n")), "metadata.name", list_read=True),
+    Rejected(
+        "item-without-name", _b(resource_list("- apiVersion: v1\n  kind: ConfigMap\n  metadata: {}\n")), "metadata.name", list_read=True
+    ),
     Rejected("item-a-scalar", _b(resource_list("- hello\n")), "must be a mapping", list_read=True),
-    Rejected("duplicate-keys", _b(resource_list("- apiVersion: v1\n  kind: ConfigMap\n  kind: Secret\n  metadata: {name: a}\n")), "duplicate key 'kind'"),
-    Rejected("duplicate-keys-json", b'{"apiVersion": "config.kubernetes.io/v1", "kind": "ResourceList", "items": [], "items": []}', "duplicate key"),
+    Rejected(
+        "duplicate-keys",
+        _b(resource_list("- apiVersion: v1\n  kind: ConfigMap\n  kind: Secret\n  metadata: {name: a}\n")),
+        "duplicate key 'kind'",
+    ),
+    Rejected(
+        "duplicate-keys-json",
+        b'{"apiVersion": "config.kubernetes.io/v1", "kind": "ResourceList", "items": [], "items": []}',
+        "duplicate key",
+    ),
     Rejected("several-documents", _b(HEADER + "items: []\n---\n" + HEADER + "items: []\n"), "single document"),
-    Rejected("non-utf8-bytes", _b(resource_list("- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: a}\n  data: {k: ")) + b"\xff\xfe\x80}\n", "not UTF-8"),
+    Rejected(
+        "non-utf8-bytes",
+        _b(resource_list("- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: a}\n  data: {k: ")) + b"\xff\xfe\x80}\n",
+        "not UTF-8",
+    ),
     Rejected("utf16", resource_list("").encode("utf-16"), "not UTF-8"),
-    Rejected("nul-byte", _b(resource_list("- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: a}\n  data: {k: \"a\x00b\"}\n")), "not valid YAML"),
+    Rejected(
+        "nul-byte",
+        _b(resource_list('- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: a}\n  data: {k: "a\x00b"}\n')),
+        "not valid YAML",
+    ),
     Rejected("alias-bomb", _b(alias_bomb()), "alias"),
     Rejected("flow-nesting-100000", b"[" * 100_000 + b"]" * 100_000, "nesting"),
     Rejected("block-nesting-100000", _b("- " * 100_000 + "x\n"), "nesting"),
-    Rejected("json-nesting-100000", _b('{"apiVersion": "config.kubernetes.io/v1", "kind": "ResourceList", "items": [], "x": ' + "[" * 100_000 + "]" * 100_000 + "}"), "nesting"),
+    Rejected(
+        "json-nesting-100000",
+        _b('{"apiVersion": "config.kubernetes.io/v1", "kind": "ResourceList", "items": [], "x": ' + "[" * 100_000 + "]" * 100_000 + "}"),
+        "nesting",
+    ),
     Rejected("flow-nesting-600", _b(HEADER + "items: []\nx: " + "[" * 600 + "]" * 600 + "\n"), "nesting deeper than 500"),
     Rejected("block-nesting-600", _b(deep_block_mapping(600)), "nesting deeper than 500"),
-    Rejected("config-wrong-kind", _b(with_config_spec("    enabled: true\n", kind="Progressive")), "expected ProgressiveDelivery", list_read=True),
-    Rejected("config-wrong-version", _b(with_config_spec("    enabled: true\n", api_version="delivery.krm-fn.dev/v2")), "delivery.krm-fn.dev/v1alpha1", list_read=True),
+    Rejected(
+        "config-wrong-kind", _b(with_config_spec("    enabled: true\n", kind="Progressive")), "expected ProgressiveDelivery", list_read=True
+    ),
+    Rejected(
+        "config-wrong-version",
+        _b(with_config_spec("    enabled: true\n", api_version="delivery.krm-fn.dev/v2")),
+        "delivery.krm-fn.dev/v1alpha1",
+        list_read=True,
+    ),
     Rejected("config-wrong-type", _b(with_config_spec("    enabled: 'yes'\n")), "spec.enabled", list_read=True),
-    Rejected("config-wrong-type-steps", _b(with_config_spec("    enabled: true\n    canarySteps: 5\n")), "spec.canarySteps", list_read=True),
-    Rejected("config-unknown-field", _b(with_config_spec("    enabled: true\n    colour: blue\n")), "spec.colour: unknown field", list_read=True),
-    Rejected("config-a-scalar", _b(resource_list(CRD + DEPLOYMENT, "functionConfig: hello\n")), "functionConfig must be a mapping", list_read=True),
-    Rejected("deployment-without-selector", _b(resource_list(CRD + DEPLOYMENT.replace("    selector:\n      matchLabels: {app: web}\n", ""))), "spec.selector", list_read=True),
-    Rejected("deployment-empty-template", _b(resource_list(CRD + DEPLOYMENT.split("    template:\n")[0] + "    template: {}\n")), "containers", list_read=True),
+    Rejected(
+        "config-wrong-type-steps", _b(with_config_spec("    enabled: true\n    canarySteps: 5\n")), "spec.canarySteps", list_read=True
+    ),
+    Rejected(
+        "config-unknown-field", _b(with_config_spec("    enabled: true\n    colour: blue\n")), "spec.colour: unknown field", list_read=True
+    ),
+    Rejected(
+        "config-a-scalar",
+        _b(resource_list(CRD + DEPLOYMENT, "functionConfig: hello\n")),
+        "functionConfig must be a mapping",
+        list_read=True,
+    ),
+    Rejected(
+        "deployment-without-selector",
+        _b(resource_list(CRD + DEPLOYMENT.replace("    selector:\n      matchLabels: {app: web}\n", ""))),
+        "spec.selector",
+        list_read=True,
+    ),
+    Rejected(
+        "deployment-empty-template",
+        _b(resource_list(CRD + DEPLOYMENT.split("    template:\n")[0] + "    template: {}\n")),
+        "containers",
+        list_read=True,
+    ),
     Rejected(
         "deployment-and-rollout-same-name",
-        _b(resource_list(CRD + DEPLOYMENT + "- apiVersion: argoproj.io/v1alpha1\n  kind: Rollout\n  metadata:\n    name: web\n    namespace: shop\n  spec: {}\n")),
+        _b(
+            resource_list(
+                CRD
+                + DEPLOYMENT
+                + "- apiVersion: argoproj.io/v1alpha1\n  kind: Rollout\n  metadata:\n    name: web\n    namespace: shop\n  spec: {}\n"
+            )
+        ),
         "a Rollout named web in namespace shop",
         list_read=True,
     ),
@@ -188,24 +245,56 @@ def test_rejected_by_the_console_script(case: Rejected) -> None:
 # --- malformed fields inside otherwise well-formed items ------------------------------------
 
 MALFORMED = {
-    "deployment-spec-a-scalar": resource_list(CRD + "- apiVersion: apps/v1\n  kind: Deployment\n  metadata: {name: web, namespace: shop}\n  spec: 5\n"),
-    "selector-matchExpressions-not-mappings": resource_list(CRD + DEPLOYMENT.replace("      matchLabels: {app: web}\n", "      matchExpressions: [5]\n")),
-    "selector-matchLabels-a-list": resource_list(CRD + DEPLOYMENT.replace("      matchLabels: {app: web}\n", "      matchLabels: [app]\n")),
-    "template-labels-a-list": resource_list(CRD + DEPLOYMENT.replace("      metadata:\n        labels: {app: web}\n", "      metadata:\n        labels: [app]\n")),
-    "template-metadata-a-scalar": resource_list(CRD + DEPLOYMENT.replace("      metadata:\n        labels: {app: web}\n", "      metadata: 5\n")),
-    "crd-spec-a-scalar": resource_list(CRD.split("  spec:\n")[0] + "  spec: 5\n" + DEPLOYMENT),
-    "service-selector-a-list": resource_list(CRD + DEPLOYMENT + "- apiVersion: v1\n  kind: Service\n  metadata: {name: web, namespace: shop}\n  spec: {selector: [app]}\n"),
-    "service-spec-a-scalar": resource_list(CRD + DEPLOYMENT + "- apiVersion: v1\n  kind: Service\n  metadata: {name: web, namespace: shop}\n  spec: 5\n"),
-    "hpa-spec-a-scalar": resource_list(CRD + DEPLOYMENT + "- apiVersion: autoscaling/v2\n  kind: HorizontalPodAutoscaler\n  metadata: {name: web, namespace: shop}\n  spec: 5\n"),
-    "vpa-spec-a-scalar": resource_list(CRD + DEPLOYMENT + "- apiVersion: autoscaling.k8s.io/v1\n  kind: VerticalPodAutoscaler\n  metadata: {name: web, namespace: shop}\n  spec: 5\n"),
-    "scaledobject-spec-a-scalar": resource_list(CRD + DEPLOYMENT + "- apiVersion: keda.sh/v1alpha1\n  kind: ScaledObject\n  metadata: {name: web, namespace: shop}\n  spec: 5\n"),
-    "statefulset-template-metadata-a-scalar": resource_list(
-        CRD + DEPLOYMENT + "- apiVersion: apps/v1\n  kind: StatefulSet\n  metadata: {name: db, namespace: shop}\n  spec: {template: {metadata: 5}}\n"
+    "deployment-spec-a-scalar": resource_list(
+        CRD + "- apiVersion: apps/v1\n  kind: Deployment\n  metadata: {name: web, namespace: shop}\n  spec: 5\n"
     ),
-    "cronjob-jobTemplate-a-scalar": resource_list(CRD + DEPLOYMENT + "- apiVersion: batch/v1\n  kind: CronJob\n  metadata: {name: nightly, namespace: shop}\n  spec: {jobTemplate: 5}\n"),
+    "selector-matchExpressions-not-mappings": resource_list(
+        CRD + DEPLOYMENT.replace("      matchLabels: {app: web}\n", "      matchExpressions: [5]\n")
+    ),
+    "selector-matchLabels-a-list": resource_list(CRD + DEPLOYMENT.replace("      matchLabels: {app: web}\n", "      matchLabels: [app]\n")),
+    "template-labels-a-list": resource_list(
+        CRD + DEPLOYMENT.replace("      metadata:\n        labels: {app: web}\n", "      metadata:\n        labels: [app]\n")
+    ),
+    "template-metadata-a-scalar": resource_list(
+        CRD + DEPLOYMENT.replace("      metadata:\n        labels: {app: web}\n", "      metadata: 5\n")
+    ),
+    "crd-spec-a-scalar": resource_list(CRD.split("  spec:\n")[0] + "  spec: 5\n" + DEPLOYMENT),
+    "service-selector-a-list": resource_list(
+        CRD + DEPLOYMENT + "- apiVersion: v1\n  kind: Service\n  metadata: {name: web, namespace: shop}\n  spec: {selector: [app]}\n"
+    ),
+    "service-spec-a-scalar": resource_list(
+        CRD + DEPLOYMENT + "- apiVersion: v1\n  kind: Service\n  metadata: {name: web, namespace: shop}\n  spec: 5\n"
+    ),
+    "hpa-spec-a-scalar": resource_list(
+        CRD
+        + DEPLOYMENT
+        + "- apiVersion: autoscaling/v2\n  kind: HorizontalPodAutoscaler\n  metadata: {name: web, namespace: shop}\n  spec: 5\n"
+    ),
+    "vpa-spec-a-scalar": resource_list(
+        CRD
+        + DEPLOYMENT
+        + "- apiVersion: autoscaling.k8s.io/v1\n  kind: VerticalPodAutoscaler\n  metadata: {name: web, namespace: shop}\n  spec: 5\n"
+    ),
+    "scaledobject-spec-a-scalar": resource_list(
+        CRD + DEPLOYMENT + "- apiVersion: keda.sh/v1alpha1\n  kind: ScaledObject\n  metadata: {name: web, namespace: shop}\n  spec: 5\n"
+    ),
+    "statefulset-template-metadata-a-scalar": resource_list(
+        CRD
+        + DEPLOYMENT
+        + "- apiVersion: apps/v1\n  kind: StatefulSet\n  metadata: {name: db, namespace: shop}\n  spec: {template: {metadata: 5}}\n"
+    ),
+    "cronjob-jobTemplate-a-scalar": resource_list(
+        CRD
+        + DEPLOYMENT
+        + "- apiVersion: batch/v1\n  kind: CronJob\n  metadata: {name: nightly, namespace: shop}\n  spec: {jobTemplate: 5}\n"
+    ),
     "index-annotation-not-a-number": resource_list(
-        CRD + DEPLOYMENT.replace("    labels: {app: web}\n", "    labels: {app: web}\n    annotations: {config.kubernetes.io/path: web.yaml, config.kubernetes.io/index: first}\n", 1)
-        .replace("    replicas: 2\n", "    replicas: 2\n    strategy: {type: Recreate}\n")
+        CRD
+        + DEPLOYMENT.replace(
+            "    labels: {app: web}\n",
+            "    labels: {app: web}\n    annotations: {config.kubernetes.io/path: web.yaml, config.kubernetes.io/index: first}\n",
+            1,
+        ).replace("    replicas: 2\n", "    replicas: 2\n    strategy: {type: Recreate}\n")
     ),
 }
 
@@ -312,7 +401,9 @@ def test_a_rollout_already_present_is_left_alone() -> None:
 
 
 def test_a_match_expressions_selector() -> None:
-    selector = "      matchExpressions:\n      - {key: app, operator: In, values: [web, www]}\n      - {key: track, operator: DoesNotExist}\n"
+    selector = (
+        "      matchExpressions:\n      - {key: app, operator: In, values: [web, www]}\n      - {key: track, operator: DoesNotExist}\n"
+    )
     source = resource_list(CRD + DEPLOYMENT.replace("      matchLabels: {app: web}\n", selector))
     run = run_fn(source)
     assert run.exit_code == 0, run.stderr
@@ -335,7 +426,8 @@ def test_yaml_merge_keys_are_applied_or_refused_by_name() -> None:
 
 # --- a 20 MB list, through the real console script ---------------------------------------------
 
-BIG_HEADER = """\
+BIG_HEADER = (
+    """\
 apiVersion: config.kubernetes.io/v1
 kind: ResourceList
 functionConfig:
@@ -344,7 +436,9 @@ functionConfig:
   metadata: {name: big}
   spec: {enabled: true, selector: {matchLabels: {tier: web}}}
 items:
-""" + CRD
+"""
+    + CRD
+)
 
 
 def big_item(i: int) -> str:
@@ -376,7 +470,7 @@ def big_item(i: int) -> str:
   kind: ConfigMap
   metadata: {{name: cfg-{i}, namespace: ns-{i % 50}}}
   data:
-    payload: "{'x' * 1200}"
+    payload: "{"x" * 1200}"
 """
 
 
@@ -407,9 +501,13 @@ print(json.dumps({"code": done.returncode, "stderr": done.stderr.decode(errors="
 def measure(source: Path, output: Path) -> dict[str, Any]:
     done = subprocess.run(
         [sys.executable, "-c", _MEASURE, console_script(), str(source), str(output)],
-        capture_output=True, text=True, timeout=1800, check=True,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        check=True,
     )
-    return json.loads(done.stdout)
+    measured: dict[str, Any] = json.loads(done.stdout)
+    return measured
 
 
 MB = 1024 * 1024

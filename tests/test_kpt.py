@@ -30,6 +30,7 @@ import pytest
 import yaml
 
 from conftest import CRD_FILE, REPO, require_tool
+from rollout_schema import RolloutSchema
 
 pytestmark = pytest.mark.tools
 
@@ -51,7 +52,9 @@ def _source(name: str) -> str:
 # The converted file: the package's deployment.yaml with exactly these edits. The canary
 # steps are a list the function adds: kpt indents it like the rest of the file ("wide").
 EXPECTED_ROLLOUT = replace_once(
-    replace_once(_source("deployment.yaml"), "apiVersion: apps/v1\nkind: Deployment\n", "apiVersion: argoproj.io/v1alpha1\nkind: Rollout\n"),
+    replace_once(
+        _source("deployment.yaml"), "apiVersion: apps/v1\nkind: Deployment\n", "apiVersion: argoproj.io/v1alpha1\nkind: Rollout\n"
+    ),
     "  strategy:\n    type: RollingUpdate\n    rollingUpdate:\n      maxSurge: 1\n      maxUnavailable: 0\n",
     "  strategy:\n    canary:\n      maxSurge: 1\n      maxUnavailable: 0\n      steps:\n        - setWeight: 25\n        - pause: {}\n",
 )
@@ -109,7 +112,7 @@ def assert_no_bookkeeping(package: Path) -> None:
         assert not leaked, f"{name}: kpt left {leaked} in the file"
 
 
-def assert_converted(package: Path, rollout_schema) -> None:
+def assert_converted(package: Path, rollout_schema: RolloutSchema) -> None:
     assert (package / "deployment.yaml").read_text() == EXPECTED_ROLLOUT
     assert (package / "hpa.yaml").read_text() == EXPECTED_HPA
     rollout_schema.assert_valid(yaml.safe_load((package / "deployment.yaml").read_text()))
@@ -124,7 +127,9 @@ def test_example_uses_both_list_styles() -> None:
     assert "\n  - type: Resource\n" in _source("hpa.yaml")  # compact
 
 
-def test_render_converts_the_deployment_in_place(kpt, fn_script, package, tmp_path, rollout_schema) -> None:
+def test_render_converts_the_deployment_in_place(
+    kpt: str, fn_script: str, package: Path, tmp_path: Path, rollout_schema: RolloutSchema
+) -> None:
     before = snapshot(package)
     done = render(kpt, fn_script, package, "--results-dir", str(tmp_path / "results"))
 
@@ -149,7 +154,7 @@ def test_render_converts_the_deployment_in_place(kpt, fn_script, package, tmp_pa
     assert not [r for r in fn_report["results"] if r["severity"] == "error"]
 
 
-def test_render_keeps_quoted_strings_byte_for_byte(kpt, fn_script, package) -> None:
+def test_render_keeps_quoted_strings_byte_for_byte(kpt: str, fn_script: str, package: Path) -> None:
     before = (package / "configmap.yaml").read_bytes()
     render(kpt, fn_script, package)
     after = (package / "configmap.yaml").read_bytes()
@@ -160,7 +165,7 @@ def test_render_keeps_quoted_strings_byte_for_byte(kpt, fn_script, package) -> N
     assert after == before, "configmap.yaml changed:\n" + after.decode()
 
 
-def test_second_render_changes_nothing(kpt, fn_script, package) -> None:
+def test_second_render_changes_nothing(kpt: str, fn_script: str, package: Path) -> None:
     render(kpt, fn_script, package)
     first = snapshot(package)
     # This time from inside the package: the bare exec name works from any directory.
@@ -170,7 +175,7 @@ def test_second_render_changes_nothing(kpt, fn_script, package) -> None:
     assert "[error]" not in done.stderr
 
 
-def test_render_refuses_exec_without_allow_exec(kpt, fn_script, package) -> None:
+def test_render_refuses_exec_without_allow_exec(kpt: str, fn_script: str, package: Path) -> None:
     before = snapshot(package)
     done = kpt_run(kpt, fn_script, "fn", "render", package, cwd=package.parent)
     assert done.returncode != 0
@@ -178,7 +183,7 @@ def test_render_refuses_exec_without_allow_exec(kpt, fn_script, package) -> None
     assert snapshot(package) == before
 
 
-def test_render_with_the_upstream_crd(kpt, fn_script, package, rollout_schema) -> None:
+def test_render_with_the_upstream_crd(kpt: str, fn_script: str, package: Path, rollout_schema: RolloutSchema) -> None:
     """The stand-in CRD replaced by the real one (as a user who installs it with the package would)."""
     shutil.copyfile(CRD_FILE, package / "rollout-crd.yaml")
     render(kpt, fn_script, package)
@@ -187,7 +192,7 @@ def test_render_with_the_upstream_crd(kpt, fn_script, package, rollout_schema) -
     assert yaml.safe_load((package / "rollout-crd.yaml").read_text()) == yaml.safe_load(CRD_FILE.read_text())
 
 
-def test_render_changes_the_upstream_crd_no_more_than_kpt_itself(kpt, fn_script, package, tmp_path) -> None:
+def test_render_changes_the_upstream_crd_no_more_than_kpt_itself(kpt: str, fn_script: str, package: Path, tmp_path: Path) -> None:
     """kpt re-serialises every file it renders (it unwraps long folded scalars, for one).
 
     The function must add nothing to that: rendered with a pass-through function instead,
@@ -206,7 +211,7 @@ def test_render_changes_the_upstream_crd_no_more_than_kpt_itself(kpt, fn_script,
     assert (package / "rollout-crd.yaml").read_bytes() == (reference / "rollout-crd.yaml").read_bytes()
 
 
-def test_eval_with_a_configmap_config(kpt, fn_script, package, rollout_schema) -> None:
+def test_eval_with_a_configmap_config(kpt: str, fn_script: str, package: Path, rollout_schema: RolloutSchema) -> None:
     before = snapshot(package)
     done = eval_exec(kpt, fn_script, package, "enabled=true")
     assert done.returncode == 0, done.stderr
@@ -216,7 +221,7 @@ def test_eval_with_a_configmap_config(kpt, fn_script, package, rollout_schema) -
         assert (package / name).read_bytes() == before[name], f"{name} changed"
 
 
-def test_eval_without_a_crd_when_not_required(kpt, fn_script, package, rollout_schema) -> None:
+def test_eval_without_a_crd_when_not_required(kpt: str, fn_script: str, package: Path, rollout_schema: RolloutSchema) -> None:
     (package / "rollout-crd.yaml").unlink()
     done = eval_exec(kpt, fn_script, package, "enabled=true", "requireCRD=false")
     assert done.returncode == 0, done.stderr
@@ -224,7 +229,7 @@ def test_eval_without_a_crd_when_not_required(kpt, fn_script, package, rollout_s
     assert not (package / "rollout-crd.yaml").exists()
 
 
-def test_eval_without_a_crd_fails_and_writes_nothing(kpt, fn_script, package) -> None:
+def test_eval_without_a_crd_fails_and_writes_nothing(kpt: str, fn_script: str, package: Path) -> None:
     (package / "rollout-crd.yaml").unlink()
     before = snapshot(package)
     done = eval_exec(kpt, fn_script, package, "enabled=true")

@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 import yaml
 
-from conftest import CRD_FILE, REPO
+from conftest import REPO
+from rollout_schema import RolloutSchema
 from tools import helm, kustomize, run
 
 BASE = REPO / "kustomize" / "base"
@@ -69,7 +70,7 @@ def _overlay(tmp_path: Path, spec: dict[str, Any], with_crd: bool = True, extra:
     return tmp_path
 
 
-def test_both_deployments_become_valid_rollouts(canary_build: str, rollout_schema) -> None:
+def test_both_deployments_become_valid_rollouts(canary_build: str, rollout_schema: RolloutSchema) -> None:
     objects = documents(canary_build)
     rollouts = {key: yaml.safe_load(doc) for key, doc in objects.items() if key[0] == "Rollout"}
     assert sorted(rollouts) == [("Rollout", "agents", "agents"), ("Rollout", "agents", "agents-controllers")]
@@ -86,14 +87,22 @@ def test_both_deployments_become_valid_rollouts(canary_build: str, rollout_schem
 def test_everything_else_is_byte_identical_to_the_base(base_build: str, canary_build: str) -> None:
     base, canary = documents(base_build), documents(canary_build)
     converted = {("Deployment", "agents", "agents"), ("Deployment", "agents", "agents-controllers")}
-    added = {("CustomResourceDefinition", "", "rollouts.argoproj.io"), ("Rollout", "agents", "agents"), ("Rollout", "agents", "agents-controllers")}
+    added = {
+        ("CustomResourceDefinition", "", "rollouts.argoproj.io"),
+        ("Rollout", "agents", "agents"),
+        ("Rollout", "agents", "agents-controllers"),
+    }
     autoscalers = {("HorizontalPodAutoscaler", "agents", "agents-controllers")}
     assert set(base) - converted == set(canary) - added
     for key in set(base) - converted - autoscalers:
         assert canary[key] == base[key], f"{key} changed"
     for key in autoscalers:
         hpa_base, hpa_canary = yaml.safe_load(base[key]), yaml.safe_load(canary[key])
-        assert hpa_canary["spec"].pop("scaleTargetRef") == {"apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout", "name": "agents-controllers"}
+        assert hpa_canary["spec"].pop("scaleTargetRef") == {
+            "apiVersion": "argoproj.io/v1alpha1",
+            "kind": "Rollout",
+            "name": "agents-controllers",
+        }
         hpa_base["spec"].pop("scaleTargetRef")
         assert hpa_canary == hpa_base
 
@@ -121,7 +130,7 @@ def test_missing_crd_fails_with_a_readable_error(tmp_path: Path) -> None:
     assert "or set requireCRD to false in the function config" in result.stderr
 
 
-def test_require_crd_false_passes_without_the_crd(tmp_path: Path, rollout_schema) -> None:
+def test_require_crd_false_passes_without_the_crd(tmp_path: Path, rollout_schema: RolloutSchema) -> None:
     overlay = _overlay(tmp_path, {"enabled": True, "requireCRD": False}, with_crd=False)
     objects = documents(build(overlay))
     assert ("CustomResourceDefinition", "", "rollouts.argoproj.io") not in objects
@@ -189,7 +198,7 @@ def test_generator_in_the_converting_overlay_is_resolved_before_the_conversion(t
     assert generated in refs
 
 
-def test_workload_ref_mode_keeps_the_deployments(tmp_path: Path, rollout_schema) -> None:
+def test_workload_ref_mode_keeps_the_deployments(tmp_path: Path, rollout_schema: RolloutSchema) -> None:
     overlay = _overlay(tmp_path, {"enabled": True, "migration": "workloadRef", "scaleDown": "onsuccess"})
     objects = documents(build(overlay))
     for name in ("agents", "agents-controllers"):

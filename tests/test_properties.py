@@ -32,15 +32,21 @@ from typing import Any
 
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-
-from conftest import IN_CI, run_fn
-from krm_fn import yamlio
 from test_fidelity import CORPUS, READERS, double_quoted
 
-_COMMON = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large]}
-settings.register_profile("ci", max_examples=500, derandomize=True, database=None, print_blob=True, **_COMMON)
-settings.register_profile("dev", max_examples=500, **_COMMON)
-settings.register_profile("long", max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", "20000")), **_COMMON)
+from krm_fn import yamlio
+
+from conftest import IN_CI, run_fn
+from rollout_schema import RolloutSchema
+
+_SLOW = [HealthCheck.too_slow, HealthCheck.data_too_large]
+settings.register_profile(
+    "ci", max_examples=500, derandomize=True, database=None, print_blob=True, deadline=None, suppress_health_check=_SLOW
+)
+settings.register_profile("dev", max_examples=500, deadline=None, suppress_health_check=_SLOW)
+settings.register_profile(
+    "long", max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", "20000")), deadline=None, suppress_health_check=_SLOW
+)
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if IN_CI else "dev")
 
 # The function raises the recursion limit on its first run (cli.main); raised here already,
@@ -131,7 +137,7 @@ def selectors(draw: st.DrawFn, template_labels: dict[str, str]) -> dict[str, Any
     keys = sorted(template_labels)
     chosen = draw(st.lists(st.sampled_from(keys), unique=True, max_size=len(keys)))
     selector: dict[str, Any] = {}
-    if chosen or draw(st.booleans()):
+    if bool(chosen) or draw(st.booleans()):
         selector["matchLabels"] = {k: template_labels[k] for k in chosen}
     expressions = []
     for key in draw(st.lists(st.sampled_from(LABEL_KEYS), unique=True, max_size=2)):
@@ -165,7 +171,9 @@ def deployments(draw: st.DrawFn, name: str, namespace: str) -> dict[str, Any]:
         annotations["delivery.krm-fn.dev/skip"] = skip
     if "config.kubernetes.io/index" in annotations:
         annotations["config.kubernetes.io/index"] = str(draw(st.integers(0, 9)))
-    meta = _metadata(name, namespace, labels=draw(st.one_of(st.none(), labels, st.just(dict(template_labels)))), annotations=annotations or None)
+    meta = _metadata(
+        name, namespace, labels=draw(st.one_of(st.none(), labels, st.just(dict(template_labels)))), annotations=annotations or None
+    )
 
     spec: dict[str, Any] = {}
     if draw(st.booleans()):
@@ -184,8 +192,12 @@ def deployments(draw: st.DrawFn, name: str, namespace: str) -> dict[str, Any]:
         spec["strategy"] = {"type": "RollingUpdate", "rollingUpdate": rolling}
     elif strategy == "recreate" and draw(st.integers(0, 3)) == 0:
         spec["strategy"] = {"type": "Recreate"}
-    for key, values in (("minReadySeconds", st.integers(0, 700)), ("progressDeadlineSeconds", st.integers(1, 900)),
-                        ("revisionHistoryLimit", st.integers(0, 10)), ("paused", st.booleans())):
+    for key, values in (
+        ("minReadySeconds", st.integers(0, 700)),
+        ("progressDeadlineSeconds", st.integers(1, 900)),
+        ("revisionHistoryLimit", st.integers(0, 10)),
+        ("paused", st.booleans()),
+    ):
         if draw(st.sampled_from([False] * 4 + [True])):
             spec[key] = draw(values)
     containers = []
@@ -221,33 +233,57 @@ CRD_ITEM = {
 @st.composite
 def other_items(draw: st.DrawFn, kind: str, name: str, namespace: str) -> dict[str, Any]:
     if kind == "ConfigMap":
-        return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": _metadata(name, namespace, labels=draw(st.one_of(st.none(), labels))),
-                "data": draw(st.dictionaries(st.sampled_from(["k", "config.yaml", "on", "0755"]), texts, max_size=3))}
+        return {
+            "apiVersion": "v1",
+            "kind": "ConfigMap",
+            "metadata": _metadata(name, namespace, labels=draw(st.one_of(st.none(), labels))),
+            "data": draw(st.dictionaries(st.sampled_from(["k", "config.yaml", "on", "0755"]), texts, max_size=3)),
+        }
     if kind == "Service":
-        return {"apiVersion": "v1", "kind": "Service", "metadata": _metadata(name, namespace),
-                "spec": {"selector": draw(labels), "ports": [{"name": "http", "port": 80, "targetPort": draw(st.sampled_from([8080, "http"]))}]}}
+        return {
+            "apiVersion": "v1",
+            "kind": "Service",
+            "metadata": _metadata(name, namespace),
+            "spec": {
+                "selector": draw(labels),
+                "ports": [{"name": "http", "port": 80, "targetPort": draw(st.sampled_from([8080, "http"]))}],
+            },
+        }
     template_labels = {"app": name}
     return {
-        "apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout", "metadata": _metadata(name, namespace),
-        "spec": {"replicas": 1, "selector": {"matchLabels": template_labels},
-                 "template": {"metadata": {"labels": template_labels}, "spec": {"containers": [{"name": "c", "image": "img"}]}},
-                 "strategy": {"canary": {"steps": [{"setWeight": 50}]}}},
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "Rollout",
+        "metadata": _metadata(name, namespace),
+        "spec": {
+            "replicas": 1,
+            "selector": {"matchLabels": template_labels},
+            "template": {"metadata": {"labels": template_labels}, "spec": {"containers": [{"name": "c", "image": "img"}]}},
+            "strategy": {"canary": {"steps": [{"setWeight": 50}]}},
+        },
     }
 
 
 @st.composite
 def item_lists(draw: st.DrawFn) -> list[dict[str, Any]]:
-    keys = draw(st.lists(
-        st.tuples(st.sampled_from(["Deployment"] * 5 + ["ConfigMap", "Service", "Rollout"]), st.sampled_from(NAMES), st.sampled_from(NAMESPACES)),
-        unique=True, min_size=1, max_size=7,
-    ))
+    keys = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(["Deployment"] * 5 + ["ConfigMap", "Service", "Rollout"]),
+                st.sampled_from(NAMES),
+                st.sampled_from(NAMESPACES),
+            ),
+            unique=True,
+            min_size=1,
+            max_size=7,
+        )
+    )
     items = [draw(deployments(name, ns)) if kind == "Deployment" else draw(other_items(kind, name, ns)) for kind, name, ns in keys]
     if draw(st.sampled_from([True] * 5 + [False])):
         items.insert(draw(st.integers(0, len(items))), json.loads(json.dumps(CRD_ITEM)))
     return items
 
 
-steps = st.one_of(
+steps: st.SearchStrategy[dict[str, Any]] = st.one_of(
     st.integers(0, 100).map(lambda w: {"setWeight": w}),
     st.just({"pause": {}}),
     st.one_of(st.integers(0, 3600), st.sampled_from(["30s", "10m", "1h"])).map(lambda d: {"pause": {"duration": d}}),
@@ -261,10 +297,12 @@ def configs(draw: st.DrawFn, items: list[dict[str, Any]]) -> dict[str, Any]:
     if draw(st.booleans()):
         spec["requireCRD"] = draw(st.booleans())
     deployments_ = [i for i in items if i["kind"] == "Deployment"]
-    names = sorted({d["metadata"]["name"] for d in deployments_}) + ["typo"]
-    namespaces = sorted({d["metadata"]["namespace"] for d in deployments_ if d["metadata"].get("namespace")}) + ["elsewhere"]
-    pairs = sorted({(k, str(v)) for d in deployments_ for k, v in (d["metadata"].get("labels") or {}).items()}) + [("app", "typo")]
-    parts = draw(st.sampled_from([(), (), (), ("names",), ("names",), ("namespaces",), ("matchLabels",), ("names", "namespaces", "matchLabels")]))
+    names = [*sorted({d["metadata"]["name"] for d in deployments_}), "typo"]
+    namespaces = [*sorted({d["metadata"]["namespace"] for d in deployments_ if d["metadata"].get("namespace")}), "elsewhere"]
+    pairs = [*sorted({(k, str(v)) for d in deployments_ for k, v in (d["metadata"].get("labels") or {}).items()}), ("app", "typo")]
+    parts = draw(
+        st.sampled_from([(), (), (), ("names",), ("names",), ("namespaces",), ("matchLabels",), ("names", "namespaces", "matchLabels")])
+    )
     selector: dict[str, Any] = {}
     if "names" in parts:
         selector["names"] = draw(st.lists(st.sampled_from(names), unique=True, min_size=1, max_size=3))
@@ -405,7 +443,7 @@ def serialize(doc: dict[str, Any], as_json: bool) -> str:
 
 @settings(settings.get_profile(PROFILE))
 @given(data=st.data(), as_json=st.integers(0, 4).map(lambda n: n == 0))
-def test_every_list_converts_or_comes_back_unchanged(data: st.DataObject, as_json: bool, rollout_schema) -> None:
+def test_every_list_converts_or_comes_back_unchanged(data: st.DataObject, as_json: bool, rollout_schema: RolloutSchema) -> None:
     items = data.draw(item_lists(), label="items")
     config = data.draw(configs(items), label="functionConfig")
     doc = {"apiVersion": "config.kubernetes.io/v1", "kind": "ResourceList", "functionConfig": config, "items": items}

@@ -32,7 +32,7 @@ INTS = [
 
 @pytest.mark.parametrize(("text", "expected"), INTS, ids=[t for t, _ in INTS])
 def test_int_reads_what_the_cluster_receives(text: str, expected: int | None) -> None:
-    assert _resource(text).int("spec", "n") == expected
+    assert _resource(text).get_int("spec", "n") == expected
 
 
 SHAPES: list[tuple[str, tuple[str, ...], Any, Any, Any]] = [
@@ -48,13 +48,16 @@ SHAPES: list[tuple[str, tuple[str, ...], Any, Any, Any]] = [
 @pytest.mark.parametrize(("text", "path", "got", "as_map", "as_list"), SHAPES, ids=[s[0] for s in SHAPES])
 def test_getters_read_a_wrong_shape_as_absent(text: str, path: tuple[str, ...], got: Any, as_map: Any, as_list: Any) -> None:
     resource = _resource(text)
-    assert (resource.get(*path), resource.map(*path), resource.list(*path)) == (got, as_map, as_list)
+    assert (resource.get(*path), resource.get_map(*path), resource.get_list(*path)) == (got, as_map, as_list)
 
 
 IDENTITIES = [
     ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}", ResourceId("apps", "Deployment", "shop", "web")),
     ("apiVersion: v1\nkind: Service\nmetadata: {name: web}", ResourceId("", "Service", "", "web")),
-    ("apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: 7, namespace: null}", ResourceId("argoproj.io", "Rollout", "", "7")),
+    (
+        "apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: 7, namespace: null}",
+        ResourceId("argoproj.io", "Rollout", "", "7"),
+    ),
     ("kind: Thing\nmetadata: []", ResourceId("", "Thing", "", "")),
 ]
 
@@ -66,8 +69,12 @@ def test_identity(text: str, expected: ResourceId) -> None:
 
 @pytest.mark.parametrize(
     ("annotations", "local"),
-    [({"config.kubernetes.io/local-config": "true"}, True), ({"config.kubernetes.io/local-config": "True"}, True),
-     ({"config.kubernetes.io/local-config": "false"}, False), ({}, False)],
+    [
+        ({"config.kubernetes.io/local-config": "true"}, True),
+        ({"config.kubernetes.io/local-config": "True"}, True),
+        ({"config.kubernetes.io/local-config": "false"}, False),
+        ({}, False),
+    ],
 )
 def test_local_config(annotations: dict[str, str], local: bool) -> None:
     assert Resource({"metadata": {"name": "x", "annotations": annotations}}).is_local_config is local

@@ -20,23 +20,54 @@ def _scaler(api_version: str, kind: str, field: str, ref: Any, namespace: str = 
 
 CASES = [
     # the autoscaler, its target after, (severity, message) of the result, or None
-    (_scaler("autoscaling/v2", "HorizontalPodAutoscaler", "scaleTargetRef", {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"}),
-     TO_ROLLOUT, ("info", "spec.scaleTargetRef now targets Rollout web")),
-    (_scaler("autoscaling/v1", "HorizontalPodAutoscaler", "scaleTargetRef", {"kind": "Deployment", "name": "web"}),
-     {"kind": "Rollout", "name": "web", "apiVersion": "argoproj.io/v1alpha1"}, ("info", "spec.scaleTargetRef now targets Rollout web")),
-    (_scaler("autoscaling.k8s.io/v1", "VerticalPodAutoscaler", "targetRef", {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"}),
-     TO_ROLLOUT, ("info", "spec.targetRef now targets Rollout web")),
-    (_scaler("keda.sh/v1alpha1", "ScaledObject", "scaleTargetRef", {"name": "web"}),  # KEDA: an unset kind is a Deployment
-     {"name": "web", "apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout"}, ("info", "spec.scaleTargetRef now targets Rollout web")),
-    (_scaler("keda.sh/v1alpha1", "ScaledObject", "scaleTargetRef", {"kind": "StatefulSet", "name": "web"}),
-     {"kind": "StatefulSet", "name": "web"}, None),
-    (_scaler("autoscaling/v2", "HorizontalPodAutoscaler", "scaleTargetRef", {"kind": "Deployment", "name": "web"}, "other"),
-     {"kind": "Deployment", "name": "web"},  # another namespace: another Deployment, not in the list
-     ("warning", "targets Deployment web in namespace other, which is not in the list; if that Deployment becomes a Rollout "
-      "elsewhere, point this at the Rollout by hand")),
-    (_scaler("autoscaling/v2", "HorizontalPodAutoscaler", "scaleTargetRef", {"kind": "Deployment", "name": "kept"}),
-     {"kind": "Deployment", "name": "kept"}, None),  # a Deployment in the list that stays one
-    (_scaler("autoscaling/v2", "HorizontalPodAutoscaler", "scaleTargetRef", "web"), "web", ("warning", "has no spec.scaleTargetRef to retarget")),
+    (
+        _scaler(
+            "autoscaling/v2", "HorizontalPodAutoscaler", "scaleTargetRef", {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"}
+        ),
+        TO_ROLLOUT,
+        ("info", "spec.scaleTargetRef now targets Rollout web"),
+    ),
+    (
+        _scaler("autoscaling/v1", "HorizontalPodAutoscaler", "scaleTargetRef", {"kind": "Deployment", "name": "web"}),
+        {"kind": "Rollout", "name": "web", "apiVersion": "argoproj.io/v1alpha1"},
+        ("info", "spec.scaleTargetRef now targets Rollout web"),
+    ),
+    (
+        _scaler(
+            "autoscaling.k8s.io/v1", "VerticalPodAutoscaler", "targetRef", {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"}
+        ),
+        TO_ROLLOUT,
+        ("info", "spec.targetRef now targets Rollout web"),
+    ),
+    (
+        _scaler("keda.sh/v1alpha1", "ScaledObject", "scaleTargetRef", {"name": "web"}),  # KEDA: an unset kind is a Deployment
+        {"name": "web", "apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout"},
+        ("info", "spec.scaleTargetRef now targets Rollout web"),
+    ),
+    (
+        _scaler("keda.sh/v1alpha1", "ScaledObject", "scaleTargetRef", {"kind": "StatefulSet", "name": "web"}),
+        {"kind": "StatefulSet", "name": "web"},
+        None,
+    ),
+    (
+        _scaler("autoscaling/v2", "HorizontalPodAutoscaler", "scaleTargetRef", {"kind": "Deployment", "name": "web"}, "other"),
+        {"kind": "Deployment", "name": "web"},  # another namespace: another Deployment, not in the list
+        (
+            "warning",
+            "targets Deployment web in namespace other, which is not in the list; if that Deployment becomes a Rollout "
+            "elsewhere, point this at the Rollout by hand",
+        ),
+    ),
+    (
+        _scaler("autoscaling/v2", "HorizontalPodAutoscaler", "scaleTargetRef", {"kind": "Deployment", "name": "kept"}),
+        {"kind": "Deployment", "name": "kept"},
+        None,
+    ),  # a Deployment in the list that stays one
+    (
+        _scaler("autoscaling/v2", "HorizontalPodAutoscaler", "scaleTargetRef", "web"),
+        "web",
+        ("warning", "has no spec.scaleTargetRef to retarget"),
+    ),
 ]
 
 

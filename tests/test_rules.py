@@ -6,14 +6,16 @@ Which golden case shows each rule is checked in test_golden.py.
 from __future__ import annotations
 
 from types import ModuleType
+from typing import Any
 
 import pytest
 
-from conftest import REPO
 from krm_fn import rules
 from krm_fn.providers import registry
 
-MODULES: list[ModuleType] = [*rules.RULES, *(m for name in registry.PROVIDERS for m in registry.load(name).rules)]  # type: ignore[misc]
+from conftest import REPO
+
+MODULES: list[Any] = [*rules.RULES, *(m for name in registry.PROVIDERS for m in registry.load(name).rules)]
 
 
 @pytest.mark.parametrize("module", MODULES, ids=[m.ID for m in MODULES])

@@ -95,8 +95,8 @@ def to_spec(data: dict[str, Any], spec_model: type[BaseModel]) -> dict[str, Any]
         loc, read = known[key]
         target = spec
         for part in loc[:-1]:
-            target = target.setdefault(part, {})
-        target[loc[-1]] = read(key, text)
+            target = target.setdefault(str(part), {})
+        target[str(loc[-1])] = read(key, text)
     return spec
 
 
@@ -108,4 +108,3 @@ def key_of(loc: Loc, spec_model: type[BaseModel]) -> Loc:
         if key is not None:
             return ("data", key, *loc[size:])
     return ("data", *loc)
-

@@ -66,8 +66,7 @@ def default_spec_model() -> type[BaseModel]:
 
 def markdown_table(spec_model: type[BaseModel]) -> str:
     lines = ["| field | default | what it does |", "|---|---|---|"]
-    for row in rows(spec_model):
-        lines.append(f"| `{row.path}` | `{row.default}` | {row.description} |")
+    lines.extend(f"| `{row.path}` | `{row.default}` | {row.description} |" for row in rows(spec_model))
     return "\n".join(lines) + "\n"
 
 

@@ -21,6 +21,9 @@ from .models import CommonSpec, FieldError, Model
 API_VERSION = "delivery.krm-fn.dev/v1alpha1"
 KIND = "ProgressiveDelivery"
 RULE = "config"
+# As values for create_model (a typing form is not a type to mypy).
+_API_VERSION_FIELD: Any = Literal["delivery.krm-fn.dev/v1alpha1"]
+_KIND_FIELD: Any = Literal["ProgressiveDelivery"]
 
 
 @functools.cache
@@ -30,8 +33,8 @@ def envelope(spec_model: type[BaseModel]) -> type[BaseModel]:
         KIND,
         __base__=Model,
         __doc__=f"The typed functionConfig ({API_VERSION}, kind {KIND}).",
-        apiVersion=(Literal["delivery.krm-fn.dev/v1alpha1"], ...),
-        kind=(Literal["ProgressiveDelivery"], ...),
+        apiVersion=(_API_VERSION_FIELD, ...),
+        kind=(_KIND_FIELD, ...),
         metadata=(dict[str, Any], Field(default_factory=dict)),
         spec=(spec_model, Field(default_factory=spec_model)),
     )

@@ -1,8 +1,9 @@
 """What every provider's spec has, each field typed and documented once.
 
 A provider's spec model (see `krm_fn.providers`) declares these fields beside its own, in
-the order its documentation reads; `Field(description=...)` is the single source of the
-JSON Schema, `--help` and the README's configuration table.
+the order its documentation reads, with the defaults below (written at the declaration,
+where type checkers see them); `Field(description=...)` is the single source of the JSON
+Schema, `--help` and the README's configuration table.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Annotated, Any, ClassVar, Protocol
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from ..providers.registry import DEFAULT_PROVIDER, PROVIDERS
+from ..providers.registry import PROVIDERS
 
 
 class Model(BaseModel):
@@ -51,16 +52,16 @@ def _supported(name: str) -> str:
     return name
 
 
-Enabled = Annotated[bool, Field(default=False, description="false: every item passes through unchanged, with an info result saying so")]
+Enabled = Annotated[bool, Field(description="false: every item passes through unchanged, with an info result saying so")]
 ProviderName = Annotated[
-    str, AfterValidator(_supported), Field(default=DEFAULT_PROVIDER, description=f"what runs the Rollouts; supported: {', '.join(PROVIDERS)}")
+    str,
+    AfterValidator(_supported),
+    Field(description=f"what runs the Rollouts; supported: {', '.join(PROVIDERS)}"),
 ]
-SelectorField = Annotated[
-    Selector, Field(default_factory=Selector, description="names, namespaces and matchLabels, ANDed; empty: every Deployment")
-]
+SelectorField = Annotated[Selector, Field(description="names, namespaces and matchLabels, ANDed; empty: every Deployment")]
 RequireCRD = Annotated[
     bool,
-    Field(default=True, description="the list must declare the provider's CRD; false where another application installs it"),
+    Field(description="the list must declare the provider's CRD; false where another application installs it"),
 ]
 
 

@@ -35,7 +35,9 @@ def _kind_of(value: Any) -> str:
 def check(ctx: Context[Any, Any]) -> Iterator[Result]:
     for target in ctx.targets:
         deployment = target.deployment
-        wrong = next((path for path in _MAPPINGS if deployment.get(*path) is not None and not isinstance(deployment.get(*path), dict)), None)
+        wrong = next(
+            (path for path in _MAPPINGS if deployment.get(*path) is not None and not isinstance(deployment.get(*path), dict)), None
+        )
         if wrong is not None:
             yield error(f"must be a mapping, not {_kind_of(deployment.get(*wrong))}", deployment, ".".join(wrong), ID)
             continue

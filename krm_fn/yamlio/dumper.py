@@ -14,7 +14,7 @@ except ImportError:  # pragma: no cover - exercised only without libyaml
     from yaml import SafeDumper as BaseDumper  # type: ignore[assignment]
 
 
-class Dumper(BaseDumper):  # type: ignore[misc,valid-type]
+class Dumper(BaseDumper):
     def ignore_aliases(self, data: Any) -> bool:
         return True
 
@@ -32,7 +32,7 @@ class Dumper(BaseDumper):  # type: ignore[misc,valid-type]
 
     def represent_ambiguous(self, data: AmbiguousPlain) -> ScalarNode:
         # Tag it as the YAML 1.1 resolver would, so the emitter writes it plain and untouched.
-        return ScalarNode(self.resolve(ScalarNode, str(data), (True, False)), str(data))
+        return ScalarNode(self.resolve(ScalarNode, str(data), (True, False)), str(data))  # type: ignore[no-untyped-call]
 
     def represent_tagged(self, data: AmbiguousTagged) -> ScalarNode:
         return ScalarNode(data.tag, data.value)

@@ -15,7 +15,7 @@ MAX_DEPTH = 500
 MAX_EXPANDED_NODES = 5_000_000
 """Most nodes a document may expand to through aliases (stops "billion laughs")."""
 
-_BLOCK_PREFIX = re.compile(r"^[ \t?:-]{%d}" % MAX_DEPTH, re.M)
+_BLOCK_PREFIX = re.compile(rf"^[ \t?:-]{{{MAX_DEPTH}}}", re.M)
 
 
 def check_depth(text: str, loader: Any) -> None:

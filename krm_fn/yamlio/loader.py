@@ -29,6 +29,8 @@ try:  # the libyaml bindings are about 8x faster than pure Python
 except ImportError:  # pragma: no cover - exercised only without libyaml
     from yaml import SafeLoader as BaseLoader  # type: ignore[assignment]
 
+__all__ = ["BaseLoader", "Loader"]
+
 _AMBIGUOUS = "tag:krm-fn,2026:plain"
 _MERGE = "tag:yaml.org,2002:merge"
 _COMPARABLE = frozenset(f"tag:yaml.org,2002:{t}" for t in ("int", "float", "bool", "null"))
@@ -37,15 +39,15 @@ _COMPARABLE = frozenset(f"tag:yaml.org,2002:{t}" for t in ("int", "float", "bool
 _TAGGED_PLAIN = {_MERGE: "<<", "tag:yaml.org,2002:value": "="}
 
 
-class Loader(BaseLoader):  # type: ignore[misc,valid-type]
+class Loader(BaseLoader):
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
         if kind is not ScalarNode or not implicit[0]:
-            return super().resolve(kind, value, implicit)
+            return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]  # untyped in the stubs
         if value and value[0] not in MAYBE_NON_STRING_START:
             return STR_TAG
         if GO_NON_STRING.match(value):
             return _AMBIGUOUS
-        tag = super().resolve(kind, value, implicit)
+        tag = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
         if tag == _MERGE:
             return tag  # `<<` merge keys: PyYAML and go-yaml both apply them
         if tag == STR_TAG:

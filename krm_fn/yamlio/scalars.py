@@ -121,7 +121,7 @@ def as_applied(value: Any) -> Any:
     is checked as the number the cluster receives. Any other value is returned as it is.
     """
     if isinstance(value, AmbiguousPlain):
-        tag = _YAML11.resolve(ScalarNode, str(value), (True, False))
+        tag = _YAML11.resolve(ScalarNode, str(value), (True, False))  # type: ignore[no-untyped-call]  # untyped in the stubs
         return _YAML11.construct_object(ScalarNode(tag, str(value)))
     if isinstance(value, AmbiguousTagged):
         return _YAML11.construct_object(ScalarNode(value.tag, value.value))

@@ -6,7 +6,7 @@ strategy options (`spec`), behind the interface in `krm_fn.providers`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from ...providers import CRD, Conversion, Kind, Rule
 from ...results import info
@@ -19,11 +19,9 @@ from .spec import ArgoRolloutsSpec, validation_context
 class ArgoRollouts:
     name = "argo-rollouts"
     spec_model = ArgoRolloutsSpec
-    crd = CRD(
-        "rollouts.argoproj.io", "v1alpha1", "https://github.com/argoproj/argo-rollouts/raw/v1.9.1/manifests/crds/rollout-crd.yaml"
-    )
+    crd = CRD("rollouts.argoproj.io", "v1alpha1", "https://github.com/argoproj/argo-rollouts/raw/v1.9.1/manifests/crds/rollout-crd.yaml")
     workload = Kind(ROLLOUT_API_VERSION, "Rollout")
-    rules: list[Rule] = list(rules.RULES)
+    rules: ClassVar[list[Rule]] = list(rules.RULES)
     plan = staticmethod(plan)
     validation_context = staticmethod(validation_context)
 

@@ -30,7 +30,7 @@ def surge_setting(spec: ArgoRolloutsSpec, deployment: Resource, key: str) -> tup
     configured = getattr(spec, key)
     if configured is not None:
         return configured, f"functionConfig spec.{key}"
-    carried = deployment.map("spec", "strategy", "rollingUpdate").get(key)
+    carried = deployment.get_map("spec", "strategy", "rollingUpdate").get(key)
     if carried is not None:
         return carried, f"spec.strategy.rollingUpdate.{key}"
     return SAFE_DEFAULTS[key], "default"

@@ -11,7 +11,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, ValidationInfo, WithJsonSchema, field_validator, model_validator
 
-from ...config.models import Enabled, FieldError, FromString, Model, ProviderName, RequireCRD, SelectorField
+from ...config.models import Enabled, FieldError, FromString, Model, ProviderName, RequireCRD, Selector, SelectorField
+from ..registry import DEFAULT_PROVIDER
 from .canary import GENERATE, never_replaces
 from .durations import duration_seconds
 
@@ -102,7 +103,9 @@ class CanaryOptions(Model):
     canaryService: str | None = Field(
         None, description=f'a Service name, or "{GENERATE}": clone the one Service selecting the pods as <service>-canary'
     )
-    stableService: str | None = Field(None, description=f"with trafficRouting and canaryService: {GENERATE}, defaults to the cloned Service")
+    stableService: str | None = Field(
+        None, description=f"with trafficRouting and canaryService: {GENERATE}, defaults to the cloned Service"
+    )
     trafficRouting: dict[str, Any] | None = Field(None, description="Argo's trafficRouting block (nginx, istio, alb, smi, plugins, ...)")
     analysis: dict[str, Any] | None = Field(None, description="background analysis during the canary")
     antiAffinity: dict[str, Any] | None = None
@@ -155,18 +158,20 @@ def _default_steps() -> list[CanaryStep]:
 
 
 class ArgoRolloutsSpec(Model):
-    enabled: Enabled
-    provider: ProviderName
+    enabled: Enabled = False
+    provider: ProviderName = DEFAULT_PROVIDER
     canarySteps: list[CanaryStep] = Field(
         default_factory=_default_steps,
         description="Argo canary steps, each exactly one of " + ", ".join(STEP_KINDS) + "; default: 25%, then wait for promotion",
     )
-    maxSurge: IntOrPercent = Field(None, description="pods (1) or percent (\"25%\"); default: the Deployment's rollingUpdate.maxSurge, else 1")
+    maxSurge: IntOrPercent = Field(
+        None, description='pods (1) or percent ("25%"); default: the Deployment\'s rollingUpdate.maxSurge, else 1'
+    )
     maxUnavailable: IntOrPercent = Field(
         None, description="pods or percent, never both zero; default: the Deployment's rollingUpdate.maxUnavailable, else 0"
     )
-    selector: SelectorField
-    requireCRD: RequireCRD
+    selector: SelectorField = Field(default_factory=Selector)
+    requireCRD: RequireCRD = True
     migration: Literal["convert", "workloadRef"] = Field(
         "convert", description="convert: the Rollout replaces the Deployment; workloadRef: a Rollout drives the kept Deployment"
     )

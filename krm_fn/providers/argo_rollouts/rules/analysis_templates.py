@@ -38,6 +38,10 @@ def check(ctx: ArgoContext) -> Iterator[Result]:
             name = str(ref["templateName"])
             if ref.get("clusterScope") is True:
                 if name not in cluster_wide:
-                    yield warning(f"ClusterAnalysisTemplate {name} is not in the list (fine if installed cluster-wide)", target.deployment, field, ID)
+                    yield warning(
+                        f"ClusterAnalysisTemplate {name} is not in the list (fine if installed cluster-wide)", target.deployment, field, ID
+                    )
             elif not ctx.inventory.has("argoproj.io", "AnalysisTemplate", namespace, name):
-                yield warning(f"AnalysisTemplate {name} is not in the list (fine if another application creates it)", target.deployment, field, ID)
+                yield warning(
+                    f"AnalysisTemplate {name} is not in the list (fine if another application creates it)", target.deployment, field, ID
+                )

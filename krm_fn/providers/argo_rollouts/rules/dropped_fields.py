@@ -17,5 +17,5 @@ ID = "dropped-fields"
 
 def check(ctx: ArgoContext) -> Iterator[Result]:
     for target in ctx.targets:
-        for key in dropped_fields(target.deployment.map("spec")):
+        for key in dropped_fields(target.deployment.get_map("spec")):
             yield warning("not a Deployment field a Rollout can carry; it is dropped", target.deployment, f"spec.{key}", ID)

@@ -19,9 +19,9 @@ DEFAULT_PROGRESS_DEADLINE = 600
 def check(ctx: ArgoContext) -> Iterator[Result]:
     for target in ctx.targets:
         deployment = target.deployment
-        min_ready = deployment.int("spec", "minReadySeconds") or 0
+        min_ready = deployment.get_int("spec", "minReadySeconds") or 0
         written = deployment.has("spec", "progressDeadlineSeconds")
-        deadline = deployment.int("spec", "progressDeadlineSeconds") if written else DEFAULT_PROGRESS_DEADLINE
+        deadline = deployment.get_int("spec", "progressDeadlineSeconds") if written else DEFAULT_PROGRESS_DEADLINE
         if deadline is not None and deadline <= min_ready:
             raw = deployment.get("spec", "progressDeadlineSeconds")
             shown = " (the default)" if not written else "" if isinstance(raw, int) else f" ({raw} as kubectl reads it)"

@@ -23,7 +23,7 @@ def check(ctx: ArgoContext) -> Iterator[Result]:
         selector = LabelSelector.from_label_selector(deployment.get("spec", "selector"))
         if selector.is_empty:
             yield error("a Rollout needs a non-empty selector (matchLabels or matchExpressions)", deployment, "spec.selector", ID)
-        elif not deployment.list("spec", "template", "spec", "containers"):
+        elif not deployment.get_list("spec", "template", "spec", "containers"):
             yield error("the pod template has no containers", deployment, "spec.template.spec.containers", ID)
         elif not selector.matches(deployment.pod_labels):
             yield error(

@@ -24,8 +24,7 @@ def check(ctx: ArgoContext) -> Iterator[Result]:
         if never_replaces(surge, unavailable):
             field = surge_from if not surge_from.startswith("functionConfig") else unavailable_from
             yield error(
-                f"maxSurge ({surge_from}) and maxUnavailable ({unavailable_from}) are both zero: "
-                "no pod could ever be replaced",
+                f"maxSurge ({surge_from}) and maxUnavailable ({unavailable_from}) are both zero: no pod could ever be replaced",
                 target.deployment,
                 field if field != "default" else "spec.strategy.rollingUpdate",
                 ID,

@@ -47,7 +47,8 @@ def check(ctx: ArgoContext) -> Iterator[Result]:
         for field, value in (("canaryService", canary), ("stableService", stable)):
             if value and value not in generated and not ctx.inventory.has("", "Service", deployment.namespace, str(value)):
                 yield warning(
-                    f"Service {value} is not in the list; the Rollout stays degraded until it exists (fine if another application creates it)",
+                    f"Service {value} is not in the list; the Rollout stays degraded until it exists "
+                    "(fine if another application creates it)",
                     deployment,
                     f"spec.strategy.canary.{field}",
                     ID,
