@@ -64,9 +64,13 @@ def default_spec_model() -> type[BaseModel]:
     return registry.load(registry.DEFAULT_PROVIDER).spec_model
 
 
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
 def markdown_table(spec_model: type[BaseModel]) -> str:
     lines = ["| field | default | what it does |", "|---|---|---|"]
-    lines.extend(f"| `{row.path}` | `{row.default}` | {row.description} |" for row in rows(spec_model))
+    lines.extend(f"| `{row.path}` | `{row.default}` | {_cell(row.description)} |" for row in rows(spec_model))
     return "\n".join(lines) + "\n"
 
 

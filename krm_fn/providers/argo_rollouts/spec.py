@@ -101,22 +101,26 @@ class CanaryOptions(Model):
     """The rest of Argo's canary strategy, passed through to every Rollout after validation."""
 
     canaryService: str | None = Field(
-        None, description=f'a Service name, or "{GENERATE}": clone the one Service selecting the pods as <service>-canary'
+        None, description=f'a Service name, or "{GENERATE}": clone the one Service selecting the pods as SERVICE-canary'
     )
     stableService: str | None = Field(
         None, description=f"with trafficRouting and canaryService: {GENERATE}, defaults to the cloned Service"
     )
     trafficRouting: dict[str, Any] | None = Field(None, description="Argo's trafficRouting block (nginx, istio, alb, smi, plugins, ...)")
     analysis: dict[str, Any] | None = Field(None, description="background analysis during the canary")
-    antiAffinity: dict[str, Any] | None = None
-    canaryMetadata: dict[str, Any] | None = None
-    stableMetadata: dict[str, Any] | None = None
-    dynamicStableScale: bool | None = Field(None, description="needs trafficRouting")
-    scaleDownDelaySeconds: int | None = Field(default=None, ge=0, description="needs trafficRouting")
-    scaleDownDelayRevisionLimit: int | None = Field(default=None, ge=0)
-    abortScaleDownDelaySeconds: int | None = Field(default=None, ge=0)
-    minPodsPerReplicaSet: int | None = Field(default=None, ge=1)
-    pingPong: dict[str, Any] | None = None
+    antiAffinity: dict[str, Any] | None = Field(
+        None, description="keep canary and stable pods apart: exactly one of preferred (weight 1..100) or required"
+    )
+    canaryMetadata: dict[str, Any] | None = Field(None, description="labels and annotations for canary pods only")
+    stableMetadata: dict[str, Any] | None = Field(None, description="labels and annotations for stable pods only")
+    dynamicStableScale: bool | None = Field(None, description="scale the stable pods down as traffic moves; needs trafficRouting")
+    scaleDownDelaySeconds: int | None = Field(
+        default=None, ge=0, description="seconds the old stable pods stay after a promotion; needs trafficRouting"
+    )
+    scaleDownDelayRevisionLimit: int | None = Field(default=None, ge=0, description="old ReplicaSets kept scaled up during the delay")
+    abortScaleDownDelaySeconds: int | None = Field(default=None, ge=0, description="seconds before an aborted canary is scaled down")
+    minPodsPerReplicaSet: int | None = Field(default=None, ge=1, description="canary pods never fewer than this while traffic is split")
+    pingPong: dict[str, Any] | None = Field(None, description="pingService and pongService instead of canary/stable (ALB, Istio, plugins)")
 
     @model_validator(mode="after")
     def _controller_rules(self) -> CanaryOptions:
