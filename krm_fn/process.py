@@ -8,9 +8,28 @@ from . import rules
 from .config.load import load_config
 from .inventory import Inventory
 from .providers import Context, Target, registry
-from .results import Result, has_errors, info
+from .results import Result, has_errors, info, warning
 from .retarget import retarget
 from .select import is_selected
+
+
+def leave_unconvertible(targets: list[Target], results: list[Result], rules: set[str]) -> tuple[list[Any], list[Result]]:
+    """A broad selection leaves a Deployment that cannot become the provider's workload as it is.
+
+    Its errors from `rules` become warnings, and what other rules said of it goes: it is not
+    converted. Any other error on it still stops the run (all or nothing).
+    """
+    left = {r.resource.id for r in results if r.severity == "error" and r.rule in rules and r.resource}
+    if not left:
+        return targets, results
+    kept: list[Result] = []
+    for result in results:
+        about = result.resource.id if result.resource else None
+        if about not in left or (result.severity == "error" and result.rule not in rules):
+            kept.append(result)
+        elif result.rule in rules and result.severity == "error":
+            kept.append(warning(f"left as a Deployment: {result.message}", result.resource, result.field, result.rule))
+    return [t for t in targets if t.deployment.id not in left], kept
 
 
 def run(items: list[dict[str, Any]], fn_config: Any) -> tuple[list[dict[str, Any]], list[Result]]:
@@ -33,6 +52,8 @@ def run(items: list[dict[str, Any]], fn_config: Any) -> tuple[list[dict[str, Any
     checked = Context(spec, inventory, [t for t in targets if t.deployment.id not in misshapen], provider)
     for rule in provider.rules:
         results.extend(rule.check(checked))
+    if not spec.selector.names:
+        targets, results = leave_unconvertible(targets, results, {rule.ID for rule in provider.rules if rule.UNCONVERTIBLE})
     if has_errors(results):
         return items, results
     by_index = {target.index: target for target in targets}

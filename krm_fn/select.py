@@ -23,6 +23,8 @@ def matches(resource: Resource, selector: Selector) -> bool:
     """The selector's parts are ANDed; an empty part matches everything."""
     if selector.names and resource.name not in selector.names:
         return False
+    if resource.name in selector.exclude:
+        return False
     if selector.namespaces and resource.namespace not in selector.namespaces:
         return False
     return LabelSelector.from_map(selector.matchLabels).matches(resource.labels)

@@ -1,7 +1,8 @@
 """Validate Rollouts against the upstream CRD's openAPIV3Schema, and find fields it would prune.
 
-The API server validates with the schema and then silently *prunes* fields the structural
-schema does not know; jsonschema alone would pass such fields, so they are reported too.
+The API server drops nulls the schema does not allow, validates with the schema, and then
+silently *prunes* fields the structural schema does not know; jsonschema alone would pass
+such fields, so they are reported too.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ class RolloutSchema:
         return cls(version["schema"]["openAPIV3Schema"])
 
     def problems(self, rollout: dict[str, Any]) -> list[str]:
+        rollout = _without_nulls(rollout, self.schema)
         validator = jsonschema.Draft7Validator(self.schema)
         found = [f"{'.'.join(map(str, e.absolute_path)) or '<root>'}: {e.message}" for e in validator.iter_errors(rollout)]
         found.extend(f"{path}: unknown to the schema, the API server would prune it" for path in _pruned(rollout, self.schema, ""))
@@ -33,6 +35,23 @@ class RolloutSchema:
     def assert_valid(self, rollout: dict[str, Any]) -> None:
         problems = self.problems(rollout)
         assert not problems, f"Rollout {rollout.get('metadata', {}).get('name')} is invalid:\n" + "\n".join(problems)
+
+
+def _without_nulls(value: Any, schema: dict[str, Any]) -> Any:
+    """As the API server does first: a null where the schema does not say `nullable: true` is dropped."""
+    if isinstance(value, dict):
+        props = schema.get("properties") or {}
+        additional = schema.get("additionalProperties")
+        out = {}
+        for key, child in value.items():
+            child_schema = props.get(key, additional if isinstance(additional, dict) else {})
+            if child is None and not child_schema.get("nullable"):
+                continue
+            out[key] = _without_nulls(child, child_schema)
+        return out
+    if isinstance(value, list) and isinstance(schema.get("items"), dict):
+        return [_without_nulls(child, schema["items"]) for child in value]
+    return value
 
 
 def _pruned(value: Any, schema: dict[str, Any], path: str) -> list[str]:

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from krm_fn.providers.argo_rollouts.canary import canary_strategy, never_replaces, surge_setting
+from krm_fn.providers.argo_rollouts.canary import canary_strategy, never_replaces, surge_settings
 from krm_fn.providers.argo_rollouts.convert import dropped_fields, to_rollout, workload_ref_rollout
 from krm_fn.providers.argo_rollouts.services import canary_service
 from krm_fn.providers.argo_rollouts.spec import ArgoRolloutsSpec
@@ -43,7 +43,7 @@ ROLLOUTS = [
 @pytest.mark.parametrize(("spec", "expected"), ROLLOUTS, ids=["rolling-update", "key-order", "no-strategy"])
 def test_to_rollout(spec: dict[str, Any], expected: dict[str, Any]) -> None:
     deployment = _deployment(**spec)
-    rollout = to_rollout(deployment, CANARY)
+    rollout = to_rollout(deployment, CANARY, deployment["spec"].get("template"))
     assert rollout == {"apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout", "metadata": META, "spec": expected}
     assert list(rollout["spec"]) == list(expected)
     assert deployment["spec"] == spec and deployment["kind"] == "Deployment"  # not mutated
@@ -98,19 +98,28 @@ def _spec(**fields: Any) -> ArgoRolloutsSpec:
 
 
 SURGES = [
-    # config, the Deployment's rollingUpdate, key -> (value, where from)
-    ({}, {}, "maxSurge", (1, "default")),
-    ({}, {}, "maxUnavailable", (0, "default")),
-    ({}, {"maxSurge": "50%"}, "maxSurge", ("50%", "spec.strategy.rollingUpdate.maxSurge")),
-    ({"maxSurge": 2}, {"maxSurge": "50%"}, "maxSurge", (2, "functionConfig spec.maxSurge")),
-    ({"maxUnavailable": "10%"}, {"maxUnavailable": 1}, "maxUnavailable", ("10%", "functionConfig spec.maxUnavailable")),
+    # config, the Deployment's rollingUpdate -> (maxSurge, where from), (maxUnavailable, where from)
+    ({}, {}, (1, "default"), (0, "default")),
+    ({}, {"maxSurge": "50%"}, ("50%", "spec.strategy.rollingUpdate.maxSurge"), (0, "default")),
+    ({}, {"maxUnavailable": 2}, (1, "default"), (2, "spec.strategy.rollingUpdate.maxUnavailable")),
+    # the safe default would make both zero: what the Deployment ran with instead
+    ({}, {"maxSurge": 0}, (0, "spec.strategy.rollingUpdate.maxSurge"), ("25%", "the Deployment's default")),
+    ({"maxSurge": "0%"}, {}, ("0%", "functionConfig spec.maxSurge"), ("25%", "the Deployment's default")),
+    (
+        {},
+        {"maxSurge": 0, "maxUnavailable": 0},
+        (0, "spec.strategy.rollingUpdate.maxSurge"),
+        (0, "spec.strategy.rollingUpdate.maxUnavailable"),
+    ),
+    ({"maxSurge": 2}, {"maxSurge": "50%"}, (2, "functionConfig spec.maxSurge"), (0, "default")),
+    ({"maxUnavailable": "10%"}, {"maxUnavailable": 1}, (1, "default"), ("10%", "functionConfig spec.maxUnavailable")),
 ]
 
 
-@pytest.mark.parametrize(("config", "rolling", "key", "expected"), SURGES, ids=[f"{s[2]}:{s[0]}:{s[1]}" for s in SURGES])
-def test_surge_setting(config: dict[str, Any], rolling: dict[str, Any], key: str, expected: tuple[Any, str]) -> None:
+@pytest.mark.parametrize(("config", "rolling", "surge", "unavailable"), SURGES, ids=[f"{s[0]}:{s[1]}" for s in SURGES])
+def test_surge_settings(config: dict[str, Any], rolling: dict[str, Any], surge: tuple[Any, str], unavailable: tuple[Any, str]) -> None:
     deployment = Resource(_deployment(strategy={"rollingUpdate": rolling}))
-    assert surge_setting(_spec(**config), deployment, key) == expected
+    assert surge_settings(_spec(**config), deployment) == {"maxSurge": surge, "maxUnavailable": unavailable}
 
 
 @pytest.mark.parametrize(

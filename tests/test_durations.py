@@ -1,4 +1,4 @@
-"""Pause durations as the Argo Rollouts controller reads them (seconds, or a Go duration)."""
+"""Pause durations as the Argo Rollouts controller reads them: whole seconds, truncated toward zero."""
 
 from __future__ import annotations
 
@@ -7,21 +7,25 @@ import pytest
 from krm_fn.providers.argo_rollouts.durations import duration_seconds
 
 CASES = [
-    (30, 30.0),
-    ("30", 30.0),
-    ("-5", -5.0),
-    ("0", 0.0),
-    ("30s", 30.0),
-    ("10m", 600.0),
-    ("1h", 3600.0),
-    ("1h30m", 5400.0),
-    ("1.5h", 5400.0),
-    (".5s", 0.5),
-    ("500ms", 0.5),
-    ("2us", 2e-6),
-    ("2µs", 2e-6),
-    ("-1m", -60.0),
-    ("+2m", 120.0),
+    (30, 30),
+    ("30", 30),
+    ("-5", -5),
+    ("0", 0),
+    ("30s", 30),
+    ("10m", 600),
+    ("1h", 3600),
+    ("1h30m", 5400),
+    ("1.5h", 5400),
+    (".5s", 0),
+    ("500ms", 0),
+    ("1500ms", 1),
+    ("2us", 0),
+    ("2µs", 0),
+    ("-1m", -60),
+    ("-0.5s", 0),
+    ("+2m", 120),
+    ("3000000000", None),
+    ("600000h", 2_160_000_000),  # beyond int32: the caller rejects it as too long
     ("10 minutes", None),
     ("1d", None),
     ("m", None),
@@ -32,5 +36,5 @@ CASES = [
 
 
 @pytest.mark.parametrize(("value", "seconds"), CASES, ids=[repr(c[0]) for c in CASES])
-def test_duration_seconds(value: int | str, seconds: float | None) -> None:
+def test_duration_seconds(value: int | str, seconds: int | None) -> None:
     assert duration_seconds(value) == seconds

@@ -44,6 +44,7 @@ class Selector(Model):
     names: list[str] = Field(default_factory=list, description="Deployment names; one that matches no Deployment is a warning")
     namespaces: list[str] = Field(default_factory=list, description="namespaces the Deployments must be in")
     matchLabels: dict[str, str] = Field(default_factory=dict, description="labels the Deployments must carry")
+    exclude: list[str] = Field(default_factory=list, description="Deployment names never converted, whatever else matches")
 
 
 def _supported(name: str) -> str:
@@ -58,7 +59,13 @@ ProviderName = Annotated[
     AfterValidator(_supported),
     Field(description=f"what runs the Rollouts; supported: {', '.join(PROVIDERS)}"),
 ]
-SelectorField = Annotated[Selector, Field(description="names, namespaces and matchLabels, ANDed; empty: every Deployment")]
+SelectorField = Annotated[
+    Selector,
+    Field(
+        description="names, namespaces and matchLabels, ANDed; empty: every Deployment. Without names, a Deployment that"
+        " cannot become the provider's workload (Recreate, say) is left as it is, with a warning"
+    ),
+]
 RequireCRD = Annotated[
     bool,
     Field(description="the list must declare the provider's CRD; false where another application installs it"),

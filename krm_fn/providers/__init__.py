@@ -73,6 +73,9 @@ class Conversion:
 
 class Rule(Protocol):
     ID: str
+    UNCONVERTIBLE: bool
+    """Its errors say that a valid Deployment cannot become the provider's workload: one that no
+    `selector.names` entry named is then left as a Deployment, with the error as a warning."""
 
     def check(self, ctx: Any) -> Iterator[Result]: ...
 

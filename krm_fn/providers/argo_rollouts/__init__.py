@@ -32,7 +32,7 @@ class ArgoRollouts:
             items = [deployment.obj, workload_ref_rollout(deployment.obj, target.canary, spec.scaleDown)]
             how = f"a Rollout now drives it through workloadRef (scaleDown: {spec.scaleDown})"
         else:
-            items = [to_rollout(deployment.obj, target.canary)]
+            items = [to_rollout(deployment.obj, target.canary, target.template.template)]
             how = "converted to an Argo Rollout"
         items.extend(service.obj for service in target.generated)
         steps = len(target.canary["steps"])
@@ -41,7 +41,10 @@ class ArgoRollouts:
             f"maxSurge {target.canary['maxSurge']}, maxUnavailable {target.canary['maxUnavailable']})"
         )
         results = [info(summary, deployment, rule="convert")]
-        results.extend(info(f"added canary Service {s.name}", s, rule="canary-service") for s in target.generated)
+        for service in target.generated:
+            plain = f"{target.services[0].name}-canary"
+            why = "" if service.name == plain else f" ({plain} would pass the 63 characters a Service name may have)"
+            results.append(info(f"added canary Service {service.name}{why}", service, rule="canary-service"))
         return Conversion(items, results)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import TYPE_CHECKING, Any
 
 from ...resource import Resource
@@ -11,6 +12,22 @@ if TYPE_CHECKING:
 
 GENERATE = "generate"
 """`canaryService: generate`: clone the one Service that selects the pods as `<service>-canary`."""
+
+SERVICE_NAME_LIMIT = 63
+"""A Service name is a DNS-1035 label."""
+
+
+def generated_name(service: str, suffix: str) -> str:
+    """`<service>-<suffix>`; past 63 characters, `<service, cut>-<5 hex of its sha256>-<suffix>`.
+
+    Deterministic (every render names it the same) and distinct for distinct long names.
+    """
+    name = f"{service}-{suffix}"
+    if len(name) <= SERVICE_NAME_LIMIT:
+        return name
+    digest = hashlib.sha256(service.encode()).hexdigest()[:5]
+    return f"{service[: SERVICE_NAME_LIMIT - len(suffix) - 7]}-{digest}-{suffix}"
+
 
 SAFE_DEFAULTS = {"maxSurge": 1, "maxUnavailable": 0}
 """One extra pod at a time and never one fewer: the slowest, safest canary."""
@@ -25,32 +42,48 @@ def never_replaces(max_surge: Any, max_unavailable: Any) -> bool:
     return is_zero(max_surge) and is_zero(max_unavailable)
 
 
-def surge_setting(spec: ArgoRolloutsSpec, deployment: Resource, key: str) -> tuple[Any, str]:
-    """The value for `maxSurge`/`maxUnavailable` and where it came from (a field path, or "default")."""
-    configured = getattr(spec, key)
-    if configured is not None:
-        return configured, f"functionConfig spec.{key}"
-    carried = deployment.get_map("spec", "strategy", "rollingUpdate").get(key)
-    if carried is not None:
-        return carried, f"spec.strategy.rollingUpdate.{key}"
-    return SAFE_DEFAULTS[key], "default"
+KUBERNETES_DEFAULT = "25%"
+"""What a Deployment runs with for a `rollingUpdate` field it does not set."""
+
+
+def surge_settings(spec: ArgoRolloutsSpec, deployment: Resource) -> dict[str, tuple[Any, str]]:
+    """`maxSurge` and `maxUnavailable`, each with where it came from (a field path, or "default").
+
+    The config's value, else the Deployment's, else the safe default; but where the safe
+    default would make both zero (a Deployment that sets only `maxSurge: 0`), the value the
+    Deployment ran with, Kubernetes' 25%.
+    """
+    rolling = deployment.get_map("spec", "strategy", "rollingUpdate")
+    found: dict[str, tuple[Any, str]] = {}
+    for key in SAFE_DEFAULTS:
+        configured, carried = getattr(spec, key), rolling.get(key)
+        if configured is not None:
+            found[key] = configured, f"functionConfig spec.{key}"
+        elif carried is not None:
+            found[key] = carried, f"spec.strategy.rollingUpdate.{key}"
+    for key, safe in SAFE_DEFAULTS.items():
+        if key not in found:
+            other = next(found[k][0] for k in SAFE_DEFAULTS if k != key) if len(found) == 1 else None
+            found[key] = (KUBERNETES_DEFAULT, "the Deployment's default") if never_replaces(safe, other) else (safe, "default")
+    return {key: found[key] for key in SAFE_DEFAULTS}
 
 
 def canary_strategy(spec: ArgoRolloutsSpec, deployment: Resource, services: list[Resource]) -> dict[str, Any]:
     """`strategy.canary` for one Deployment.
 
     `services` are the Services that select the Deployment's pods. With `canaryService:
-    generate` and exactly one of them, the canary Service is `<service>-canary` and, with
+    generate` and exactly one of them, the canary Service is `<service>-canary` (see
+    `generated_name`) and, with
     traffic routing, the stable Service is that one; otherwise "generate" stays for the
     traffic-services rule to report.
     """
     canary = spec.canary.to_argo()
     if canary.get("canaryService") == GENERATE and len(services) == 1:
         stable = services[0].name
-        canary["canaryService"] = f"{stable}-canary"
+        canary["canaryService"] = generated_name(stable, "canary")
         if "trafficRouting" in canary and "stableService" not in canary:
             canary = {"canaryService": canary["canaryService"], "stableService": stable, **canary}
-    canary["maxSurge"] = surge_setting(spec, deployment, "maxSurge")[0]
-    canary["maxUnavailable"] = surge_setting(spec, deployment, "maxUnavailable")[0]
+    surges = surge_settings(spec, deployment)
+    canary["maxSurge"], canary["maxUnavailable"] = surges["maxSurge"][0], surges["maxUnavailable"][0]
     canary["steps"] = [step.to_argo() for step in spec.canarySteps]
     return canary

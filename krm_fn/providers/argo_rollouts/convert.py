@@ -19,8 +19,8 @@ CARRIED_FIELDS = (
 """Deployment spec fields that mean the same in a Rollout spec."""
 
 
-def to_rollout(deployment: dict[str, Any], canary: dict[str, Any]) -> dict[str, Any]:
-    """The Rollout that replaces `deployment`, keys in the Deployment's order.
+def to_rollout(deployment: dict[str, Any], canary: dict[str, Any], template: Any) -> dict[str, Any]:
+    """The Rollout that replaces `deployment`, with `template` as its pod template, keys in the Deployment's order.
 
     Metadata is kept whole, internal annotations included: kpt matches output to input by
     them, and only then keeps the file, comments and key order. `status` is dropped.
@@ -33,16 +33,18 @@ def to_rollout(deployment: dict[str, Any], canary: dict[str, Any]) -> dict[str, 
         elif key == "kind":
             rollout[key] = "Rollout"
         elif key == "spec":
-            rollout[key] = _rollout_spec(value, canary)
+            rollout[key] = _rollout_spec(value, canary, template)
         elif key != "status":
             rollout[key] = value
     return rollout
 
 
-def _rollout_spec(spec: dict[str, Any], canary: dict[str, Any]) -> dict[str, Any]:
+def _rollout_spec(spec: dict[str, Any], canary: dict[str, Any], template: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in spec.items():
-        if key in CARRIED_FIELDS:
+        if key == "template":
+            out[key] = template
+        elif key in CARRIED_FIELDS:
             out[key] = value
         elif key == "strategy":
             out["strategy"] = {"canary": canary}

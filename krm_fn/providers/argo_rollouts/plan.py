@@ -13,6 +13,7 @@ from ...results import Result
 from .canary import GENERATE, canary_strategy
 from .services import canary_service
 from .spec import ArgoRolloutsSpec
+from .template import Accepted, accept
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,8 @@ class ArgoTarget(Target):
     """The Services in the list that select the Deployment's pods (looked up for `canaryService: generate` only)."""
     generated: list[Resource]
     """New resources (a canary Service) the conversion adds beside the Rollout."""
+    template: Accepted
+    """The pod template the Rollout gets, and what had to change for the CRD to accept it."""
 
 
 ArgoContext = Context[ArgoRolloutsSpec, ArgoTarget]
@@ -54,5 +57,7 @@ def plan(spec: ArgoRolloutsSpec, inventory: Inventory, selected: Iterable[Target
         name = canary.get("canaryService")
         if generate and len(services) == 1 and not inventory.has("", "Service", deployment.namespace, str(name)):
             generated.append(Resource(canary_service(services[0].obj, str(name))))
-        targets.append(ArgoTarget(chosen.index, deployment, canary, services, generated))
+        # workloadRef: the Deployment keeps its template, and the Rollout has none of its own.
+        template = accept(deployment.get("spec", "template")) if spec.migration == "convert" else Accepted(None)
+        targets.append(ArgoTarget(chosen.index, deployment, canary, services, generated, template))
     return targets, []

@@ -14,6 +14,7 @@ from ....results import Result, warning
 from ..plan import ArgoContext
 
 ID = "analysis-templates"
+UNCONVERTIBLE = False
 
 
 def _template_refs(canary: dict[str, Any]) -> Iterator[tuple[str, Any]]:

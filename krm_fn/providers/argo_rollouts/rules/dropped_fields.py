@@ -13,6 +13,7 @@ from ..convert import dropped_fields
 from ..plan import ArgoContext
 
 ID = "dropped-fields"
+UNCONVERTIBLE = False
 
 
 def check(ctx: ArgoContext) -> Iterator[Result]:

@@ -12,6 +12,7 @@ from ....results import Result, error
 from ..plan import ArgoContext
 
 ID = "name-conflict"
+UNCONVERTIBLE = False
 
 
 def check(ctx: ArgoContext) -> Iterator[Result]:

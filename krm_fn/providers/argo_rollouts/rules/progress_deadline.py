@@ -13,6 +13,7 @@ from ....results import Result, error
 from ..plan import ArgoContext
 
 ID = "progress-deadline"
+UNCONVERTIBLE = False
 DEFAULT_PROGRESS_DEADLINE = 600
 
 

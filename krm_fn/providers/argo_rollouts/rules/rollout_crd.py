@@ -14,6 +14,7 @@ from ....results import Result, error
 from ..plan import ArgoContext
 
 ID = "rollout-crd"
+UNCONVERTIBLE = False
 
 
 def served_versions(crd: Resource) -> list[str]:

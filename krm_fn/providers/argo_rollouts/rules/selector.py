@@ -15,6 +15,7 @@ from ....results import Result, error
 from ..plan import ArgoContext
 
 ID = "selector"
+UNCONVERTIBLE = False
 
 
 def check(ctx: ArgoContext) -> Iterator[Result]:

@@ -11,16 +11,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ....results import Result, error, warning
-from ..canary import never_replaces, surge_setting
+from ..canary import never_replaces, surge_settings
 from ..plan import ArgoContext
 
 ID = "surge"
+UNCONVERTIBLE = False
 
 
 def check(ctx: ArgoContext) -> Iterator[Result]:
     for target in ctx.targets:
-        surge, surge_from = surge_setting(ctx.spec, target.deployment, "maxSurge")
-        unavailable, unavailable_from = surge_setting(ctx.spec, target.deployment, "maxUnavailable")
+        settings = surge_settings(ctx.spec, target.deployment)
+        (surge, surge_from), (unavailable, unavailable_from) = settings["maxSurge"], settings["maxUnavailable"]
         if never_replaces(surge, unavailable):
             field = surge_from if not surge_from.startswith("functionConfig") else unavailable_from
             yield error(

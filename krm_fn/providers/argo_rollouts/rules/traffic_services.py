@@ -16,6 +16,7 @@ from ..canary import GENERATE
 from ..plan import ArgoContext
 
 ID = "traffic-services"
+UNCONVERTIBLE = False
 
 
 def check(ctx: ArgoContext) -> Iterator[Result]:
