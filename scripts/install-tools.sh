@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Install pinned kustomize and helm binaries into .tools/bin/ at the repo root,
+# build the test judge rollout-validate there (scripts/build-validator.sh),
 # and check that kpt is available.
 #
 # Usage:
@@ -19,6 +20,8 @@
 # The pins must build with the local Go toolchain (GOTOOLCHAIN=local here):
 # kustomize v5.8.3 needs Go >= 1.27, helm v3.22.0 needs Go >= 1.26.
 # kpt is not installed by this script; it must already be on PATH.
+# rollout-validate needs a newer Go: scripts/build-validator.sh sets its own
+# GOTOOLCHAIN and rebuilds only when its sources change.
 set -euo pipefail
 
 KUSTOMIZE_VERSION="${KUSTOMIZE_VERSION:-v5.8.2}"
@@ -94,11 +97,13 @@ kpt_version="$(kpt version 2>/dev/null)" || die "'$kpt_path version' failed"
 
 install_kustomize
 install_helm
+validator="$("$REPO_ROOT/scripts/build-validator.sh")"
 
 if $print_path; then
     echo "$BIN_DIR"
 else
     echo "kustomize $KUSTOMIZE_VERSION $BIN_DIR/kustomize"
     echo "helm $HELM_VERSION $BIN_DIR/helm"
+    echo "rollout-validate $(cut -c1-12 "$validator.inputs") $validator"
     echo "kpt $kpt_version $kpt_path"
 fi
