@@ -14,6 +14,8 @@ from typing import Any
 import jsonschema
 import yaml
 
+from krm_fn import yamlio
+
 
 @dataclass
 class RolloutSchema:
@@ -35,6 +37,15 @@ class RolloutSchema:
     def assert_valid(self, rollout: dict[str, Any]) -> None:
         problems = self.problems(rollout)
         assert not problems, f"Rollout {rollout.get('metadata', {}).get('name')} is invalid:\n" + "\n".join(problems)
+
+
+def as_kubectl_reads(data: Any) -> Any:
+    """The data as kubectl (YAML 1.1) reads the function's output: `0700` is 448, `on` is true."""
+    if isinstance(data, dict):
+        return {key: as_kubectl_reads(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [as_kubectl_reads(value) for value in data]
+    return yamlio.as_applied(data)
 
 
 def _without_nulls(value: Any, schema: dict[str, Any]) -> Any:

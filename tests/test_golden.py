@@ -8,7 +8,8 @@
   results.yaml  the results, absent when there are none
 
 Each case runs twice: the second run, over the first one's output, must change nothing.
-Every Rollout produced is checked against the upstream CRD schema.
+Every Rollout produced is checked against the upstream CRD schema (the fast check), and every
+Rollout and Service by the judge: Argo Rollouts' and Kubernetes' own validation (validator.py).
 `UPDATE_GOLDEN=1 scripts/test.sh tests/test_golden.py` rewrites `.expected/` (review the diff).
 """
 
@@ -23,8 +24,9 @@ import pytest
 
 from krm_fn import yamlio
 
-from conftest import run_fn
-from rollout_schema import RolloutSchema
+from conftest import Run, run_fn
+from rollout_schema import RolloutSchema, as_kubectl_reads
+from validator import assert_accepted
 
 GOLDEN = Path(__file__).parent / "golden"
 CASES = sorted(p.name for p in GOLDEN.iterdir() if (p / "input.yaml").exists())
@@ -56,8 +58,8 @@ def _expect(path: Path, actual: str) -> None:
     assert actual == path.read_text(), f"{path.parent.parent.name}: {path.name} differs"
 
 
-def run_case(case: str) -> tuple[dict[str, Any], dict[str, Any], list[Any]]:
-    """Run a case, compare with `.expected/`; the input, the output and the results."""
+def run_case(case: str) -> tuple[dict[str, Any], Run]:
+    """Run a case, compare with `.expected/`; the input and the run."""
     folder = GOLDEN / case
     source = (folder / "input.yaml").read_bytes()
     before = yamlio.load(source)
@@ -71,18 +73,21 @@ def run_case(case: str) -> tuple[dict[str, Any], dict[str, Any], list[Any]]:
     _expect(folder / ".expected" / "config.yaml", yamlio.dump(config))
     _expect(folder / ".expected" / "diff.patch", change(before, after))
     _expect(folder / ".expected" / "results.yaml", yamlio.dump(results) if results else "")
-    return before, after, results
+    return before, run
 
 
 @pytest.mark.parametrize("case", CASES)
 def test_golden(case: str, rollout_schema: RolloutSchema) -> None:
-    before, after, _ = run_case(case)
-    for item in after["items"]:
-        if isinstance(item, dict) and item.get("kind") == "Rollout":
-            rollout_schema.assert_valid(item)
+    before, run = run_case(case)
+    after = run.doc
     failed = bool([r for r in after.get("results") or [] if r.get("severity") == "error"])
     if failed:  # an error run must give back the list exactly as it came
         assert not change(before, after)
+    else:  # what it made, as kubectl reads it, is what the API server and the controller accept
+        for item in after["items"]:
+            if item.get("kind") == "Rollout":
+                rollout_schema.assert_valid(as_kubectl_reads(item))
+        assert_accepted(run.stdout)
 
     second = run_fn(yamlio.dump(after))
     assert second.items == after["items"], f"{case}: a second run changed the items"

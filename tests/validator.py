@@ -15,8 +15,9 @@ from typing import Any
 
 import pytest
 
+from krm_fn import yamlio
+
 from conftest import REPO, SHARED, require_tool
-from krm_fn import yaml_io
 
 VALIDATOR = REPO / ".tools" / "bin" / "rollout-validate"
 CRD_V1_9_1 = SHARED / "argo-rollouts" / "rollout-crd-v1.9.1.yaml"
@@ -25,7 +26,7 @@ CRDS = (CRD_V1_9_1, CRD_V1_10_2)
 
 
 Objects = list[dict[str, Any]] | str
-"""Objects as loaded by krm_fn.yaml_io (or plain dicts), or YAML text such as the function's output."""
+"""Objects as loaded by krm_fn.yamlio (or plain dicts), or YAML text such as the function's output."""
 
 
 def run_validator(objects: Objects, crds: tuple[Path, ...] | list[Path] = CRDS) -> list[dict[str, Any]]:
@@ -34,8 +35,8 @@ def run_validator(objects: Objects, crds: tuple[Path, ...] | list[Path] = CRDS) 
     for crd in crds:
         if not Path(crd).exists():
             pytest.fail(f"the upstream Rollout CRD is missing: {crd}")
-    # yaml_io writes every value so that YAML 1.1 readers (kubectl, and this judge) read what was meant.
-    stream = objects if isinstance(objects, str) else "".join("---\n" + yaml_io.dump(obj) for obj in objects)
+    # yamlio writes every value so that YAML 1.1 readers (kubectl, and this judge) read what was meant.
+    stream = objects if isinstance(objects, str) else "".join("---\n" + yamlio.dump(obj) for obj in objects)
     args = [binary] + [f"--crd={crd}" for crd in crds] + ["-"]
     proc = subprocess.run(args, input=stream, capture_output=True, text=True, timeout=300)
     if proc.returncode not in (0, 1):

@@ -112,6 +112,7 @@ def needs_quotes(text: str) -> bool:
 
 
 _YAML11 = yaml.SafeLoader("")
+_VALUE_TAG, _MERGE_TAG = "tag:yaml.org,2002:value", "tag:yaml.org,2002:merge"
 
 
 def as_applied(value: Any) -> Any:
@@ -122,6 +123,8 @@ def as_applied(value: Any) -> Any:
     """
     if isinstance(value, AmbiguousPlain):
         tag = _YAML11.resolve(ScalarNode, str(value), (True, False))  # type: ignore[no-untyped-call]  # untyped in the stubs
+        if tag in (_VALUE_TAG, _MERGE_TAG):  # `=` and `<<` as values: strings to go-yaml
+            return str(value)
         return _YAML11.construct_object(ScalarNode(tag, str(value)))
     if isinstance(value, AmbiguousTagged):
         return _YAML11.construct_object(ScalarNode(value.tag, value.value))
