@@ -5,9 +5,12 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+from test_golden import change
 
+from krm_fn import yamlio
 from krm_fn.config.docs import default_spec_model, help_text
 
 from conftest import REPO, run_fn
@@ -44,22 +47,25 @@ def test_unknown_argument_is_refused() -> None:
     assert result.stderr == "krm-progressive-delivery: unrecognized arguments: --frobnicate (the input is read from stdin; see --help)\n"
 
 
-@pytest.mark.parametrize("case", ["missing-crd", "config-errors", "recreate-error", "crd-not-serving-v1alpha1"])
-def test_errors_exit_1_with_the_list_unchanged_and_a_line_per_error(case: str) -> None:
-    source = (GOLDEN / case / "input.yaml").read_bytes()
+@pytest.mark.parametrize("case", ["missing-crd", "config-errors", "recreate-named", "crd-not-serving-v1alpha1", "select-by-name"])
+def test_the_console_script_gives_the_golden_answer(case: str) -> None:
+    """Golden cases through the installed console script: exit code, stderr, items and results as in `.expected/`.
+
+    Errors exit 1 with the list unchanged and a line per error; warnings go to stderr and keep exit 0.
+    """
+    folder = GOLDEN / case
+    source = (folder / "input.yaml").read_bytes()
+    expected: dict[str, Any] = yamlio.load((folder / ".expected" / "config.yaml").read_text())
     result = run([console_script()], stdin=source)
-    assert result.returncode == 1
-    errors = [line for line in result.stderr.splitlines() if line.startswith("krm-progressive-delivery: error: ")]
-    assert errors and "Traceback" not in result.stderr
-    assert run_fn(result.stdout).items == run_fn(source).items  # the list was written back unchanged
-
-
-def test_warnings_go_to_stderr_and_keep_exit_0() -> None:
-    result = run([console_script()], stdin=(GOLDEN / "select-by-name" / "input.yaml").read_bytes())
-    assert result.returncode == 0
-    assert result.stderr == (
-        "krm-progressive-delivery: warning: spec.selector.names: lists 'typo', but no Deployment of that name is in the list\n"
-    )
+    assert result.returncode == expected["exitCode"], result.stderr
+    assert result.stderr == expected.get("stdErr", "")
+    before, after = yamlio.load(source), yamlio.load(result.stdout)
+    if expected["exitCode"] == 1:
+        assert after["items"] == before["items"]  # the list was written back unchanged
+    patch = folder / ".expected" / "diff.patch"
+    assert change(before, after) == (patch.read_text() if patch.exists() else "")
+    results = folder / ".expected" / "results.yaml"
+    assert (after.get("results") or []) == (yamlio.load(results.read_text()) if results.exists() else [])
 
 
 @pytest.mark.parametrize(

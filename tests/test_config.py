@@ -9,10 +9,9 @@ from typing import Any
 import pytest
 
 from krm_fn import yamlio
-from krm_fn.config import configmap
 from krm_fn.config import load as config
 from krm_fn.config.schema import json_schema
-from krm_fn.providers.argo_rollouts.spec import STEP_KINDS, ArgoRolloutsSpec
+from krm_fn.providers.argo_rollouts.spec import ArgoRolloutsSpec
 from krm_fn.results import Result
 
 SCHEMA_FILE = Path(__file__).resolve().parents[1] / "schemas" / "progressive-delivery.v1alpha1.json"
@@ -30,24 +29,11 @@ def _load(fn_config: dict[str, Any] | None) -> tuple[ArgoRolloutsSpec | None, li
 
 
 BAD_TYPED = [
-    ("  enabled: yes", "spec.enabled", "must be true or false (got 'yes')"),
     ('  enabled: "true"', "spec.enabled", "must be true or false (got 'true')"),
-    ("  provider: flagger", "spec.provider", "unsupported provider 'flagger'; supported: argo-rollouts"),
     ("  canarySteps: {setWeight: 5}", "spec.canarySteps", "must be a list (got {'setWeight': 5})"),
     ("  canarySteps: [{setWeight: 101}]", "spec.canarySteps[0].setWeight", "must be between 0 and 100 (got 101)"),
     ("  canarySteps: [{setWeight: -1}]", "spec.canarySteps[0].setWeight", "must be between 0 and 100 (got -1)"),
     ('  canarySteps: [{setWeight: "50"}]', "spec.canarySteps[0].setWeight", "must be an integer (got '50')"),
-    (
-        "  canarySteps: [{pause: {}}, {setWeight: 10, pause: {}}]",
-        "spec.canarySteps[1]",
-        f"a step takes exactly one of {', '.join(STEP_KINDS)} (got setWeight and pause)",
-    ),
-    ("  canarySteps: [{}]", "spec.canarySteps[0]", f"a step takes exactly one of {', '.join(STEP_KINDS)} (got none)"),
-    (
-        "  canarySteps: [{pause: {duration: 10 minutes}}]",
-        "spec.canarySteps[0].pause.duration",
-        "'10 minutes' is not a duration: use seconds or a number with a unit (s, m, h), e.g. 30s",
-    ),
     ("  canarySteps: [{pause: {duration: -5}}]", "spec.canarySteps[0].pause.duration", "must not be negative (got -5)"),
     ("  canarySteps: [{pause: {duration: -1m}}]", "spec.canarySteps[0].pause.duration", "must not be negative (got '-1m')"),
     (
@@ -57,14 +43,8 @@ BAD_TYPED = [
     ),
     ("  canarySteps: [{pause: {until: later}}]", "spec.canarySteps[0].pause.until", "unknown field"),
     ("  canarySteps: [{setWeigth: 10}]", "spec.canarySteps[0].setWeigth", "unknown field"),
-    ("  maxSurge: lots", "spec.maxSurge", "must be a non-negative integer or a percentage such as \"25%\" (got 'lots')"),
     ("  maxSurge: -1", "spec.maxSurge", 'must be a non-negative integer or a percentage such as "25%" (got -1)'),
     ("  maxUnavailable: 1.5", "spec.maxUnavailable", 'must be a non-negative integer or a percentage such as "25%" (got 1.5)'),
-    (
-        "  maxSurge: 0\n  maxUnavailable: 0%",
-        "spec.maxUnavailable",
-        "maxSurge and maxUnavailable must not both be zero: no pod could ever be replaced",
-    ),
     ("  selector: {names: agents}", "spec.selector.names", "must be a list (got 'agents')"),
     ("  selector: {labels: {a: b}}", "spec.selector.labels", "unknown field"),
     ("  selector: {matchLabels: {canary: true}}", "spec.selector.matchLabels.canary", "must be a string (got True)"),
@@ -123,7 +103,6 @@ BAD_TYPED = [
         "must be between 0 and 1000 (got 1001)",
     ),
     ("  canary: {canarySevice: x}", "spec.canary.canarySevice", "unknown field"),
-    ("  enabeld: true", "spec.enabeld", "unknown field"),
 ]
 
 
@@ -144,22 +123,6 @@ def test_max_traffic_weight_raises_the_weight_bound() -> None:
     assert results == [] and spec is not None and spec.canarySteps[0].setWeight == 500
 
 
-def test_wrong_version_names_the_expected_one() -> None:
-    doc = _typed("  enabled: true")
-    doc["apiVersion"] = "delivery.krm-fn.dev/v1beta1"
-    _, results = config.load_config(doc)
-    assert [(r.field, r.message) for r in results] == [
-        ("apiVersion", "must be 'delivery.krm-fn.dev/v1alpha1' (got 'delivery.krm-fn.dev/v1beta1')")
-    ]
-
-
-def test_wrong_kind_lists_what_is_accepted() -> None:
-    _, results = config.load_config({"apiVersion": "fn.kpt.dev/v1alpha1", "kind": "SetNamespace", "metadata": {"name": "x"}})
-    assert [r.message for r in results] == [
-        "functionConfig is fn.kpt.dev/v1alpha1/SetNamespace: expected ProgressiveDelivery (delivery.krm-fn.dev/v1alpha1) or ConfigMap (v1)"
-    ]
-
-
 def test_defaults_are_the_safe_ones() -> None:
     spec, results = _load(_typed("  enabled: true"))
     assert results == [] and spec is not None
@@ -174,7 +137,10 @@ def test_every_step_kind_is_accepted() -> None:
         "{analysis: {templates: [{templateName: ok}]}}, {experiment: {templates: []}}, "
         "{setHeaderRoute: {name: h}}, {setMirrorRoute: {name: m}}, {plugin: {name: p}}]"
     )
-    routing = "  canary: {trafficRouting: {istio: {virtualService: {name: vs}}}, canaryService: c, stableService: s}\n"
+    routing = (
+        "  canary: {trafficRouting: {istio: {virtualService: {name: vs}}, managedRoutes: [{name: h}, {name: m}]},"
+        " canaryService: c, stableService: s}\n"
+    )
     spec, results = _load(_typed(routing + f"  canarySteps: {steps}"))
     assert results == [] and spec is not None
     assert [next(iter(s.to_argo())) for s in spec.canarySteps] == [
@@ -225,24 +191,24 @@ def test_configmap_maps_every_key_to_the_typed_model() -> None:
 
 BAD_CONFIGMAP = [
     ({"enabled": "yes"}, "data.enabled", 'must be "true" or "false" (got \'yes\')'),
-    ({"maxsurge": "1"}, "data.maxsurge", f"unknown key; known keys: {', '.join(configmap.keys(ArgoRolloutsSpec))}"),
     ({"maxSurge": "many"}, "data.maxSurge", "must be a non-negative integer or a percentage such as \"25%\" (got 'many')"),
     ({"canarySteps": "[{setWeight: 500}]"}, "data.canarySteps[0].setWeight", "must be between 0 and 100 (got 500)"),
-    ({"canarySteps": "[{setWeight: 5"}, "data.canarySteps", None),
+    (
+        {"canarySteps": "[{setWeight: 5"},
+        "data.canarySteps",
+        'not valid YAML: while parsing a flow mapping in "<unicode string>", line 1, column 2'
+        " did not find expected ',' or '}' in \"<unicode string>\", line 2, column 1",
+    ),
     ({"selector.matchLabels": "tier"}, "data.selector.matchLabels", "expected comma-separated key=value pairs (got 'tier')"),
     ({"provider": "flagger"}, "data.provider", "unsupported provider 'flagger'; supported: argo-rollouts"),
 ]
 
 
 @pytest.mark.parametrize(("data", "field", "message"), BAD_CONFIGMAP, ids=[b[1] for b in BAD_CONFIGMAP])
-def test_configmap_errors_name_the_key(data: dict[str, str], field: str, message: str | None) -> None:
+def test_configmap_errors_name_the_key(data: dict[str, str], field: str, message: str) -> None:
     parsed, results = config.load_config(_configmap(**data))
-    assert parsed is None and len(results) == 1
-    assert results[0].field == field
-    if message is None:
-        assert results[0].message.startswith("not valid YAML: ")
-    else:
-        assert results[0].message == message
+    assert parsed is None
+    assert [(r.severity, r.field, r.message) for r in results] == [("error", field, message)]
 
 
 def test_published_json_schema_is_current() -> None:
@@ -259,4 +225,6 @@ def test_published_json_schema_accepts_the_examples(tmp_path: Path) -> None:
     good = _typed("  enabled: true\n  canarySteps: [{setWeight: 20}, {pause: {}}]\n  maxSurge: 1\n  maxUnavailable: 25%")
     jsonschema.Draft202012Validator(schema).validate(good)
     bad = _typed("  enabled: true\n  unknown: 1")
-    assert list(jsonschema.Draft202012Validator(schema).iter_errors(bad))
+    assert [(list(e.absolute_path), e.message) for e in jsonschema.Draft202012Validator(schema).iter_errors(bad)] == [
+        (["spec"], "Additional properties are not allowed ('unknown' was unexpected)")
+    ]

@@ -215,7 +215,7 @@ def test_eval_with_a_configmap_config(kpt: str, fn_script: str, package: Path, r
     before = snapshot(package)
     done = eval_exec(kpt, fn_script, package, "enabled=true")
     assert done.returncode == 0, done.stderr
-    assert "converted to an Argo Rollout" in done.stderr
+    assert "[info] apps/v1/Deployment/agents/agents: converted to an Argo Rollout" in done.stderr
     assert_converted(package, rollout_schema)
     for name in UNCHANGED:
         assert (package / name).read_bytes() == before[name], f"{name} changed"
