@@ -28,6 +28,7 @@ import yaml
 from conftest import CRD_FILE, IN_CI, REPO, require_tool
 from rollout_schema import RolloutSchema
 from tools import TOOLS_BIN, console_script, helm, kustomize
+from validator import assert_accepted
 
 pytestmark = pytest.mark.container
 
@@ -206,6 +207,7 @@ def test_kustomize_container_overlay_equals_the_exec_overlay(image: str) -> None
     assert ("Rollout", "agents") in kinds and ("Rollout", "agents-controllers") in kinds
     assert not [k for k in kinds if k[0] == "Deployment"]
     assert contained.stdout == executed.stdout
+    assert_accepted(contained.stdout)
 
 
 def test_kustomize_reports_the_missing_crd(tmp_path: Path, image: str) -> None:
@@ -320,6 +322,7 @@ def test_kpt_render_runs_the_image(tmp_path: Path, image: str, rollout_schema: R
     assert (rollout["apiVersion"], rollout["kind"]) == ("argoproj.io/v1alpha1", "Rollout")
     assert rollout["spec"]["strategy"] == {"canary": {"maxSurge": 2, "maxUnavailable": 0, "steps": [{"setWeight": 25}, {"pause": {}}]}}
     rollout_schema.assert_valid(rollout)
+    assert_accepted([rollout])
     report = yaml.safe_load((tmp_path / "results" / "results.yaml").read_text())
     assert report["exitCode"] == 0 and report["items"][0]["image"] == image
 

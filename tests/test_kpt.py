@@ -31,6 +31,7 @@ import yaml
 
 from conftest import CRD_FILE, REPO, require_tool
 from rollout_schema import RolloutSchema
+from validator import assert_accepted
 
 pytestmark = pytest.mark.tools
 
@@ -117,6 +118,7 @@ def assert_converted(package: Path, rollout_schema: RolloutSchema) -> None:
     assert (package / "hpa.yaml").read_text() == EXPECTED_HPA
     rollout_schema.assert_valid(yaml.safe_load((package / "deployment.yaml").read_text()))
     assert_no_bookkeeping(package)
+    assert_accepted("".join("---\n" + path.read_text() for path in sorted(package.glob("*.yaml"))))
 
 
 def test_example_uses_both_list_styles() -> None:

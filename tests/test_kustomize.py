@@ -16,6 +16,7 @@ import yaml
 from conftest import REPO
 from rollout_schema import RolloutSchema
 from tools import helm, kustomize, run
+from validator import assert_accepted
 
 BASE = REPO / "kustomize" / "base"
 OVERLAY = REPO / "kustomize" / "overlays" / "canary"
@@ -36,8 +37,10 @@ def documents(text: str) -> dict[tuple[str, str, str], str]:
 
 
 def build(path: Path, cwd: Path | None = None, extra: list[str] | None = None) -> str:
+    """A successful build, whose Rollouts and Services the judge accepts (validator.py)."""
     result = run([kustomize(), *BUILD, *(extra or []), str(path)], cwd=cwd)
     assert result.returncode == 0, result.stderr
+    assert_accepted(result.stdout)
     return result.stdout
 
 
