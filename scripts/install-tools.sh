@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install pinned kustomize and helm binaries into .tools/bin/ at the repo root,
-# and check that kpt is available.
+# build the test tool argocd-build there (scripts/build-argocd-build.sh), and check
+# that kpt is available.
 #
 # Usage:
 #   scripts/install-tools.sh               # install if needed, then print one
@@ -19,6 +20,8 @@
 # The pins must build with the local Go toolchain (GOTOOLCHAIN=local here):
 # kustomize v5.8.3 needs Go >= 1.27, helm v3.22.0 needs Go >= 1.26.
 # kpt is not installed by this script; it must already be on PATH.
+# argocd-build (Argo CD's own code, for tests/test_argocd.py) builds with the Go
+# toolchain scripts/build-argocd-build.sh names, fetched through the module proxy.
 set -euo pipefail
 
 KUSTOMIZE_VERSION="${KUSTOMIZE_VERSION:-v5.8.2}"
@@ -94,11 +97,13 @@ kpt_version="$(kpt version 2>/dev/null)" || die "'$kpt_path version' failed"
 
 install_kustomize
 install_helm
+argocd_build="$("$REPO_ROOT/scripts/build-argocd-build.sh")"
 
 if $print_path; then
     echo "$BIN_DIR"
 else
     echo "kustomize $KUSTOMIZE_VERSION $BIN_DIR/kustomize"
     echo "helm $HELM_VERSION $BIN_DIR/helm"
+    echo "argocd-build $(sed -n 's/^\tgithub.com\/argoproj\/argo-cd\/v3 //p' "$REPO_ROOT/tests/go/argocd-build/go.mod") $argocd_build"
     echo "kpt $kpt_version $kpt_path"
 fi
