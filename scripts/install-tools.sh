@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install pinned kustomize and helm binaries into .tools/bin/ at the repo root,
-# build the test judge rollout-validate there (scripts/build-validator.sh),
-# and check that kpt is available.
+# build the test tools rollout-validate (scripts/build-validator.sh) and argocd-build
+# (scripts/build-argocd-build.sh) there, and check that kpt is available.
 #
 # Usage:
 #   scripts/install-tools.sh               # install if needed, then print one
@@ -20,8 +20,9 @@
 # The pins must build with the local Go toolchain (GOTOOLCHAIN=local here):
 # kustomize v5.8.3 needs Go >= 1.27, helm v3.22.0 needs Go >= 1.26.
 # kpt is not installed by this script; it must already be on PATH.
-# rollout-validate needs a newer Go: scripts/build-validator.sh sets its own
-# GOTOOLCHAIN and rebuilds only when its sources change.
+# rollout-validate and argocd-build (Argo CD's own code, for tests/test_argocd.py) need a
+# newer Go: their scripts set GOTOOLCHAIN (fetched through the module proxy) and rebuild
+# only when their sources change.
 set -euo pipefail
 
 KUSTOMIZE_VERSION="${KUSTOMIZE_VERSION:-v5.8.2}"
@@ -98,6 +99,7 @@ kpt_version="$(kpt version 2>/dev/null)" || die "'$kpt_path version' failed"
 install_kustomize
 install_helm
 validator="$("$REPO_ROOT/scripts/build-validator.sh")"
+argocd_build="$("$REPO_ROOT/scripts/build-argocd-build.sh")"
 
 if $print_path; then
     echo "$BIN_DIR"
@@ -105,5 +107,6 @@ else
     echo "kustomize $KUSTOMIZE_VERSION $BIN_DIR/kustomize"
     echo "helm $HELM_VERSION $BIN_DIR/helm"
     echo "rollout-validate $(cut -c1-12 "$validator.inputs") $validator"
+    echo "argocd-build $(sed -n 's/^\tgithub.com\/argoproj\/argo-cd\/v3 //p' "$REPO_ROOT/tests/go/argocd-build/go.mod") $argocd_build"
     echo "kpt $kpt_version $kpt_path"
 fi

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up everything the demo and the tests need, idempotently:
 #   .venv/          the function (editable) and its test dependencies
-#   .tools/bin/     pinned kustomize and helm (scripts/install-tools.sh)
+#   .tools/bin/     pinned kustomize and helm, and the test tool argocd-build (scripts/install-tools.sh)
 #   kustomize/components/argo-rollouts-crd/rollout-crd.yaml   (scripts/fetch-rollout-crd.sh)
 # Prints the PATH to use: export PATH="$(scripts/setup.sh):$PATH"
 set -euo pipefail

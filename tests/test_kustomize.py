@@ -15,7 +15,7 @@ import yaml
 
 from conftest import REPO
 from rollout_schema import RolloutSchema
-from tools import helm, kustomize, run
+from tools import documents, helm, kustomize, run
 from validator import assert_accepted
 
 BASE = REPO / "kustomize" / "base"
@@ -24,16 +24,6 @@ CRD_COMPONENT = REPO / "kustomize" / "components" / "argo-rollouts-crd"
 BUILD = ["build", "--enable-alpha-plugins", "--enable-exec", "--enable-helm"]
 
 pytestmark = pytest.mark.tools
-
-
-def documents(text: str) -> dict[tuple[str, str, str], str]:
-    """Each object of a build, by (kind, namespace, name), as the exact text kustomize printed."""
-    found = {}
-    for doc in text.split("\n---\n"):
-        obj = yaml.safe_load(doc)
-        meta = obj.get("metadata") or {}
-        found[(obj["kind"], meta.get("namespace", ""), meta["name"])] = doc.strip() + "\n"
-    return found
 
 
 def build(path: Path, cwd: Path | None = None, extra: list[str] | None = None) -> str:

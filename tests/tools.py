@@ -6,6 +6,8 @@ import os
 import subprocess
 from pathlib import Path
 
+import yaml
+
 from conftest import REPO, require_tool
 
 TOOLS_BIN = REPO / ".tools" / "bin"
@@ -35,3 +37,13 @@ def run(args: list[str], cwd: Path | None = None, stdin: bytes | None = None) ->
     return subprocess.run(
         args, cwd=cwd, env=tool_env(), input=stdin.decode() if stdin else None, capture_output=True, text=True, timeout=600
     )
+
+
+def documents(text: str) -> dict[tuple[str, str, str], str]:
+    """Each object of a build, by (kind, namespace, name), as the exact text kustomize printed."""
+    found = {}
+    for doc in text.split("\n---\n"):
+        obj = yaml.safe_load(doc)
+        meta = obj.get("metadata") or {}
+        found[(obj["kind"], meta.get("namespace", ""), meta["name"])] = doc.strip() + "\n"
+    return found
