@@ -24,6 +24,7 @@ import yaml
 from conftest import IN_CI, REPO, require_tool
 from rollout_schema import RolloutSchema
 from tools import TOOLS_BIN, VENV_BIN, documents, helm, kustomize
+from validator import assert_accepted
 
 pytestmark = pytest.mark.tools
 
@@ -110,6 +111,7 @@ def test_deployments_become_canary_rollouts(rendered: tuple[str, list[dict[str, 
     assert ("CustomResourceDefinition", "", "rollouts.argoproj.io") in kinds
     rollouts = sorted(k for k in kinds if k[0] == "Rollout")
     assert rollouts == [("Rollout", "agents", "agents"), ("Rollout", "agents", "agents-controllers")]
+    assert_accepted(objs)
     for k in rollouts:
         rollout = kinds[k]
         rollout_schema.assert_valid(rollout)
