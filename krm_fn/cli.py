@@ -1,8 +1,8 @@
 """The command line: stdin -> ResourceList -> stdout, human text on stderr, and the exit code.
 
 Exit 0 when the run has no error result; 1 when it has one (the list is then written
-unchanged, with the results) or when the input is unusable (nothing is written); 2 for a
-wrong command line.
+unchanged, with the results; as a Helm post-renderer, nothing is written) or when the input
+is unusable (nothing is written); 2 for a wrong command line.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import os
 import sys
 from typing import BinaryIO, NoReturn, TextIO
 
-from . import __version__, process, resource_list
+from . import __version__, postrender, process, resource_list
 from .results import has_errors
 
 PROG = "krm-progressive-delivery"
@@ -49,6 +49,12 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--schema", action="store_true", help="print the functionConfig's JSON Schema and exit")
+    parser.add_argument(
+        "--post-renderer",
+        metavar="CONFIG",
+        help="Helm post-renderer: read manifests (a YAML stream) on stdin, convert them as CONFIG (a ProgressiveDelivery "
+        "or ConfigMap file) says, write the stream on stdout; on an error nothing is written",
+    )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     return parser
 
@@ -73,13 +79,16 @@ def main(
         gc.disable()
     data = (stdin or sys.stdin.buffer).read()
     try:
-        doc = resource_list.parse(data)
-        results = resource_list.item_problems(doc["items"])
-        items = doc["items"]
-        if not results:
-            items, results = process.run(items, doc.get("functionConfig"))
-        text = resource_list.render(doc, items, results)
-    except resource_list.MalformedInputError as problem:
+        if args.post_renderer is not None:
+            text, results = postrender.run(data, args.post_renderer)
+        else:
+            doc = resource_list.parse(data)
+            results = resource_list.item_problems(doc["items"])
+            items = doc["items"]
+            if not results:
+                items, results = process.run(items, doc.get("functionConfig"))
+            text = resource_list.render(doc, items, results)
+    except (resource_list.MalformedInputError, postrender.ConfigFileError) as problem:
         err.write(f"{PROG}: error: {problem}\n")
         return 1
     except Exception as crash:  # never a traceback for the user, but never a silent pass either

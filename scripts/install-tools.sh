@@ -27,6 +27,8 @@ set -euo pipefail
 
 KUSTOMIZE_VERSION="${KUSTOMIZE_VERSION:-v5.8.2}"
 HELM_VERSION="${HELM_VERSION:-v3.22.0}"
+# Helm v4, for its post-renderer plugins (tests/test_helm.py); installed as helm4.
+HELM4_VERSION="${HELM4_VERSION:-v4.3.1}"
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BIN_DIR="$REPO_ROOT/.tools/bin"
@@ -53,6 +55,7 @@ go_cmd() {
 # Version a binary reports, or nothing if it is missing or broken.
 kustomize_version() { "$BIN_DIR/kustomize" version 2>/dev/null || true; }
 helm_version() { "$BIN_DIR/helm" version --template '{{.Version}}' 2>/dev/null || true; }
+helm4_version() { "$BIN_DIR/helm4" version --template '{{.Version}}' 2>/dev/null || true; }
 
 build() {  # build <tool> <version> <go install args...>
     local tool=$1 version=$2 start=$SECONDS
@@ -92,12 +95,27 @@ install_helm() {
         die "helm reports '$(helm_version)', expected $HELM_VERSION"
 }
 
+install_helm4() {
+    [[ $(helm4_version) == "$HELM4_VERSION" ]] && return
+    # v4 derives its default Kubernetes version from the client-go in its build info; only the
+    # version string needs an ldflag. `go install` names the binary helm: build it apart, then rename.
+    local pkg=helm.sh/helm/v4 start=$SECONDS
+    log "building helm $HELM4_VERSION as helm4 (takes many minutes on a cold Go cache)"
+    GOBIN="$REPO_ROOT/.tools/helm4" go_cmd install -trimpath \
+        -ldflags "-s -w -X $pkg/internal/version.version=$HELM4_VERSION" "$pkg/cmd/helm@$HELM4_VERSION" >&2
+    mv "$REPO_ROOT/.tools/helm4/helm" "$BIN_DIR/helm4"
+    log "built helm4 $HELM4_VERSION in $((SECONDS - start))s"
+    [[ $(helm4_version) == "$HELM4_VERSION" ]] ||
+        die "helm4 reports '$(helm4_version)', expected $HELM4_VERSION"
+}
+
 kpt_path="$(command -v kpt || true)"
 [[ -n $kpt_path ]] || die "kpt not found on PATH; install kpt v1 (https://kpt.dev/installation/)"
 kpt_version="$(kpt version 2>/dev/null)" || die "'$kpt_path version' failed"
 
 install_kustomize
 install_helm
+install_helm4
 validator="$("$REPO_ROOT/scripts/build-validator.sh")"
 argocd_build="$("$REPO_ROOT/scripts/build-argocd-build.sh")"
 
@@ -106,6 +124,7 @@ if $print_path; then
 else
     echo "kustomize $KUSTOMIZE_VERSION $BIN_DIR/kustomize"
     echo "helm $HELM_VERSION $BIN_DIR/helm"
+    echo "helm4 $HELM4_VERSION $BIN_DIR/helm4"
     echo "rollout-validate $(cut -c1-12 "$validator.inputs") $validator"
     echo "argocd-build $(sed -n 's/^\tgithub.com\/argoproj\/argo-cd\/v3 //p' "$REPO_ROOT/tests/go/argocd-build/go.mod") $argocd_build"
     echo "kpt $kpt_version $kpt_path"

@@ -33,9 +33,18 @@ def console_script() -> str:
     return require_tool("krm-progressive-delivery", str(VENV_BIN / "krm-progressive-delivery"))
 
 
-def run(args: list[str], cwd: Path | None = None, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    args: list[str], cwd: Path | None = None, stdin: bytes | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run a tool with tool_env() (and `env` on top); stdout and stderr as text."""
     return subprocess.run(
-        args, cwd=cwd, env=tool_env(), input=stdin.decode() if stdin else None, capture_output=True, text=True, timeout=600
+        args,
+        cwd=cwd,
+        env={**tool_env(), **(env or {})},
+        input=stdin.decode() if stdin else None,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
 
 

@@ -19,7 +19,7 @@ from .errors import InputError, one_line
 from .loader import BaseLoader, Loader
 from .scalars import as_applied
 
-__all__ = ["InputError", "as_applied", "dump", "load"]
+__all__ = ["InputError", "as_applied", "dump", "dump_all", "load", "load_all"]
 
 
 def _reject_duplicate_json_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -31,8 +31,7 @@ def _reject_duplicate_json_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return mapping
 
 
-def load(data: bytes | str) -> Any:
-    """Parse one YAML (or JSON) document; raise InputError with a one-line reason."""
+def _text(data: bytes | str) -> str:
     if isinstance(data, bytes):
         try:
             text = data.decode("utf-8-sig")
@@ -42,6 +41,12 @@ def load(data: bytes | str) -> Any:
         text = str(data)  # libyaml takes only exact str, not the styled subclasses
     if not text.strip():
         raise InputError("input is empty")
+    return text
+
+
+def load(data: bytes | str) -> Any:
+    """Parse one YAML (or JSON) document; raise InputError with a one-line reason."""
+    text = _text(data)
     if text.lstrip().startswith("{"):
         try:
             result = json.loads(text, object_pairs_hook=_reject_duplicate_json_keys)
@@ -62,6 +67,19 @@ def load(data: bytes | str) -> Any:
     return result
 
 
+def load_all(data: bytes | str) -> list[Any]:
+    """Parse a stream of YAML documents (`---` between them), as Helm writes manifests; empty ones are left out."""
+    text = _text(data)
+    guards.check_depth(text, BaseLoader)
+    try:
+        documents = [doc for doc in yaml.load_all(text, Loader=Loader) if doc is not None]
+    except yaml.YAMLError as err:
+        raise InputError(one_line(err)) from None
+    if "&" in text:
+        guards.check_expansion(documents)
+    return documents
+
+
 def dump(data: Any) -> str:
     """Block YAML, key order kept, no aliases, every string safe for YAML 1.1 and 1.2 readers."""
     text: str = yaml.dump(
@@ -73,3 +91,8 @@ def dump(data: Any) -> str:
         width=80,  # where kyaml (kustomize, kpt) folds long scalars too: kpt diffs stay small
     )
     return text
+
+
+def dump_all(documents: list[Any]) -> str:
+    """A stream of documents, each opened by `---`."""
+    return "".join("---\n" + dump(document) for document in documents)

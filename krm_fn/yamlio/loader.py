@@ -73,7 +73,12 @@ class Loader(BaseLoader):
             return int(text)  # the common case, the same for every reader
         # Plain numbers were resolved only where readers agree; an explicit `!!int 0755` is
         # 493 to YAML 1.1 and 755 to YAML 1.2, so it is kept as written.
-        value = getattr(self, "construct_yaml_" + node.tag.rsplit(":", 1)[1])(node)
+        kind = node.tag.rsplit(":", 1)[1]
+        try:
+            value = getattr(self, "construct_yaml_" + kind)(node)
+        except (ValueError, TypeError):
+            mark = node.start_mark
+            raise InputError(f"{text!r} is not a{'n' if kind == 'int' else ''} {kind} (line {mark.line + 1})") from None
         return value if same(value, core_value(text)) else AmbiguousTagged(node.tag, text)
 
     def construct_styled_str(self, node: ScalarNode) -> str:

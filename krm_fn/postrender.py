@@ -1,0 +1,46 @@
+"""Helm's post-renderer: a stream of manifests in, the same stream converted out.
+
+`helm install|upgrade|template --post-renderer krm-progressive-delivery --post-renderer-args
+--post-renderer --post-renderer-args CONFIG` writes every rendered manifest to stdin as one
+multi-document YAML stream and reads one back from stdout; a non-zero exit fails the command.
+The function runs on the stream as on a ResourceList whose functionConfig is CONFIG's
+content (a ProgressiveDelivery or a ConfigMap); on any error nothing is written to stdout.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from . import process, resource_list, yamlio
+from .results import Result
+
+
+class ConfigFileError(ValueError):
+    """The config file cannot be read; the message is one line."""
+
+
+def read_config(path: str) -> Any:
+    try:
+        data = Path(path).read_bytes()
+    except OSError as err:
+        raise ConfigFileError(f"cannot read the config file {path}: {err.strerror}") from None
+    try:
+        return yamlio.load(data)
+    except yamlio.InputError as err:
+        raise ConfigFileError(f"the config file {path} is not valid YAML: {err}") from None
+
+
+def run(data: bytes, config_path: str) -> tuple[str, list[Result]]:
+    """The converted stream (empty when a result is an error) and the results."""
+    fn_config = read_config(config_path)
+    try:
+        items = yamlio.load_all(data) if data.strip() else []
+    except yamlio.InputError as err:
+        raise resource_list.MalformedInputError(f"the manifests are not valid YAML: {err}") from None
+    results = resource_list.item_problems(items)
+    if not results:
+        items, results = process.run(items, fn_config)
+    if any(r.severity == "error" for r in results):
+        return "", results
+    return yamlio.dump_all(items), results
