@@ -22,16 +22,19 @@ class Inventory:
         self._by_kind: dict[tuple[str, str], list[Resource]] = {}
         for resource in self.resources:
             self._by_kind.setdefault((resource.group, resource.kind), []).append(resource)
-        self._ids: set[ResourceId] | None = None
+        self._by_id: dict[ResourceId, Resource] | None = None
         self._services: dict[tuple[str, str, str], list[tuple[int, Resource, LabelSelector]]] | None = None
 
     def of_kind(self, group: str, kind: str) -> list[Resource]:
         return self._by_kind.get((group, kind), [])
 
+    def find(self, group: str, kind: str, namespace: str, name: str) -> Resource | None:
+        if self._by_id is None:
+            self._by_id = {resource.id: resource for resource in reversed(self.resources)}  # the first of duplicates wins
+        return self._by_id.get(ResourceId(group, kind, namespace, name))
+
     def has(self, group: str, kind: str, namespace: str, name: str) -> bool:
-        if self._ids is None:
-            self._ids = {resource.id for resource in self.resources}
-        return ResourceId(group, kind, namespace, name) in self._ids
+        return self.find(group, kind, namespace, name) is not None
 
     def names(self, group: str, kind: str, namespace: str | None = None) -> set[str]:
         """Names of this kind (in `namespace`, unless None: in any namespace)."""

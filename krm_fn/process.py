@@ -52,6 +52,7 @@ def run(items: list[dict[str, Any]], fn_config: Any) -> tuple[list[dict[str, Any
     checked = Context(spec, inventory, [t for t in targets if t.deployment.id not in misshapen], provider)
     for rule in provider.rules:
         results.extend(rule.check(checked))
+    results.extend(provider.check_existing(spec, inventory))
     if not spec.selector.names:
         targets, results = leave_unconvertible(targets, results, {rule.ID for rule in provider.rules if rule.UNCONVERTIBLE})
     if has_errors(results):

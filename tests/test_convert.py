@@ -8,7 +8,7 @@ import pytest
 
 from krm_fn.providers.argo_rollouts.canary import canary_strategy, never_replaces, surge_settings
 from krm_fn.providers.argo_rollouts.convert import dropped_fields, to_rollout, workload_ref_rollout
-from krm_fn.providers.argo_rollouts.services import canary_service
+from krm_fn.providers.argo_rollouts.services import cloned_service
 from krm_fn.providers.argo_rollouts.spec import ArgoRolloutsSpec
 from krm_fn.resource import Resource
 
@@ -43,7 +43,7 @@ ROLLOUTS = [
 @pytest.mark.parametrize(("spec", "expected"), ROLLOUTS, ids=["rolling-update", "key-order", "no-strategy"])
 def test_to_rollout(spec: dict[str, Any], expected: dict[str, Any]) -> None:
     deployment = _deployment(**spec)
-    rollout = to_rollout(deployment, CANARY, deployment["spec"].get("template"))
+    rollout = to_rollout(deployment, {"canary": CANARY}, deployment["spec"].get("template"))
     assert rollout == {"apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout", "metadata": META, "spec": expected}
     assert list(rollout["spec"]) == list(expected)
     assert deployment["spec"] == spec and deployment["kind"] == "Deployment"  # not mutated
@@ -56,7 +56,7 @@ def test_dropped_fields() -> None:
 def test_workload_ref_rollout_is_a_new_resource_without_bookkeeping() -> None:
     deployment = _deployment(replicas=3, selector={"matchLabels": {"a": "b"}}, template={"spec": {}}, paused=True)
     deployment["metadata"] = {**META, "annotations": {**META["annotations"], "internal.config.kubernetes.io/path": "app/deploy.yaml"}}
-    assert workload_ref_rollout(deployment, CANARY, "never") == {
+    assert workload_ref_rollout(deployment, {"canary": CANARY}, "never") == {
         "apiVersion": "argoproj.io/v1alpha1",
         "kind": "Rollout",
         "metadata": {"name": "web", "namespace": "shop", "annotations": {"team": "a", "config.kubernetes.io/path": "app/rollout_web.yaml"}},
@@ -83,9 +83,9 @@ SERVICES = [
 
 
 @pytest.mark.parametrize(("spec", "expected"), SERVICES, ids=["cluster-ip", "load-balancer", "node-port"])
-def test_canary_service_is_a_cluster_ip_clone(spec: dict[str, Any], expected: dict[str, Any]) -> None:
+def test_cloned_service_is_a_cluster_ip(spec: dict[str, Any], expected: dict[str, Any]) -> None:
     service = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web", "labels": {"x": "y"}}, "spec": spec}
-    assert canary_service(service, "web-canary") == {
+    assert cloned_service(service, "web-canary") == {
         "apiVersion": "v1",
         "kind": "Service",
         "metadata": {"name": "web-canary", "labels": {"x": "y"}},

@@ -84,10 +84,13 @@ def test_golden(case: str, rollout_schema: RolloutSchema) -> None:
     if failed:  # an error run must give back the list exactly as it came
         assert not change(before, after)
     else:  # what it made, as kubectl reads it, is what the API server and the controller accept
-        for item in after["items"]:
+        given = {yamlio.dump(item) for item in before.get("items") or []}
+        made = [item for item in after["items"] if yamlio.dump(item) not in given]  # not what passed through
+        for item in made:
             if item.get("kind") == "Rollout":
                 rollout_schema.assert_valid(as_kubectl_reads(item))
-        assert_accepted(run.stdout)
+        if made:
+            assert_accepted(yamlio.dump_all(made))
 
     second = run_fn(yamlio.dump(after))
     assert second.items == after["items"], f"{case}: a second run changed the items"
@@ -103,7 +106,7 @@ def test_every_result_tag_appears_in_a_case() -> None:
     rule_ids = {rule.ID for rule in rules.RULES}
     for name in registry.PROVIDERS:
         rule_ids |= {rule.ID for rule in registry.load(name).rules}
-    others = {"config", "resource-list", "retarget", "convert", "canary-service"}
+    others = {"config", "resource-list", "retarget", "convert", "canary-service", "preview-service", "existing-rollout"}
     assert rule_ids | others == tags, f"without a case: {sorted((rule_ids | others) - tags)}; unknown: {sorted(tags - rule_ids - others)}"
 
 

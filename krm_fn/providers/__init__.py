@@ -76,6 +76,10 @@ class Rule(Protocol):
     UNCONVERTIBLE: bool
     """Its errors say that a valid Deployment cannot become the provider's workload: one that no
     `selector.names` entry named is then left as a Deployment, with the error as a warning."""
+    EXISTING: bool
+    """It also checks the provider's workloads already in the list (which are never changed)."""
+    NEEDS_TEMPLATE: bool
+    """It reads the pod template (which a workload already in the list may take from elsewhere)."""
 
     def check(self, ctx: Any) -> Iterator[Result]: ...
 
@@ -96,3 +100,7 @@ class Provider(Protocol):
         ...
 
     def convert(self, spec: Any, target: Any) -> Conversion: ...
+
+    def check_existing(self, spec: Any, inventory: Inventory) -> list[Result]:
+        """Problems of the provider's workloads already in the list."""
+        ...

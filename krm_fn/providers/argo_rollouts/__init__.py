@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from ...inventory import Inventory
 from ...providers import CRD, Conversion, Kind, Rule
-from ...results import info
+from ...results import Result, info
 from . import rules
 from .convert import ROLLOUT_API_VERSION, to_rollout, workload_ref_rollout
+from .existing import check_existing
 from .plan import ArgoTarget, plan
+from .services import generated_name
 from .spec import ArgoRolloutsSpec, validation_context
 
 
@@ -25,27 +28,37 @@ class ArgoRollouts:
     plan = staticmethod(plan)
     validation_context = staticmethod(validation_context)
 
+    def check_existing(self, spec: ArgoRolloutsSpec, inventory: Inventory) -> list[Result]:
+        return check_existing(spec, inventory, self.rules, self)
+
     @staticmethod
     def convert(spec: ArgoRolloutsSpec, target: ArgoTarget) -> Conversion:
         deployment = target.deployment
         if spec.migration == "workloadRef":
-            items = [deployment.obj, workload_ref_rollout(deployment.obj, target.canary, spec.scaleDown)]
+            items = [deployment.obj, workload_ref_rollout(deployment.obj, target.strategy, spec.scaleDown)]
             how = f"a Rollout now drives it through workloadRef (scaleDown: {spec.scaleDown})"
         else:
-            items = [to_rollout(deployment.obj, target.canary, target.template.template)]
+            items = [to_rollout(deployment.obj, target.strategy, target.template.template)]
             how = "converted to an Argo Rollout"
         items.extend(service.obj for service in target.generated)
-        steps = len(target.canary["steps"])
-        summary = (
-            f"{how} (canary: {steps} step{'s' if steps != 1 else ''}, "
-            f"maxSurge {target.canary['maxSurge']}, maxUnavailable {target.canary['maxUnavailable']})"
-        )
-        results = [info(summary, deployment, rule="convert")]
-        for service in target.generated:
-            plain = f"{target.services[0].name}-canary"
+        results = [info(f"{how} ({_summary(target)})", deployment, rule="convert")]
+        role = "canary" if target.canary is not None else "preview"
+        for service in target.generated:  # each a clone of one of the Services selecting the pods
+            plain = next(f"{s.name}-{role}" for s in target.services if generated_name(s.name, role) == service.name)
             why = "" if service.name == plain else f" ({plain} would pass the 63 characters a Service name may have)"
-            results.append(info(f"added canary Service {service.name}{why}", service, rule="canary-service"))
+            results.append(info(f"added {role} Service {service.name}{why}", service, rule=f"{role}-service"))
         return Conversion(items, results)
+
+
+def _summary(target: ArgoTarget) -> str:
+    if target.canary is not None:
+        steps = len(target.canary["steps"])
+        plural = "s" if steps != 1 else ""
+        return f"canary: {steps} step{plural}, maxSurge {target.canary['maxSurge']}, maxUnavailable {target.canary['maxUnavailable']}"
+    blue_green = target.blue_green or {}
+    preview = f", preview {blue_green['previewService']}" if "previewService" in blue_green else ""
+    promotion = "automatic" if blue_green.get("autoPromotionEnabled") else "manual"
+    return f"blueGreen: active {blue_green.get('activeService')}{preview}, {promotion} promotion"
 
 
 PROVIDER: Any = ArgoRollouts()

@@ -2,32 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import TYPE_CHECKING, Any
 
+from ...inventory import Inventory
 from ...resource import Resource
+from .services import GENERATE, StrategyPlan, clone_if_missing, generated_name
 
 if TYPE_CHECKING:
     from .spec import ArgoRolloutsSpec
-
-GENERATE = "generate"
-"""`canaryService: generate`: clone the one Service that selects the pods as `<service>-canary`."""
-
-SERVICE_NAME_LIMIT = 63
-"""A Service name is a DNS-1035 label."""
-
-
-def generated_name(service: str, suffix: str) -> str:
-    """`<service>-<suffix>`; past 63 characters, `<service, cut>-<5 hex of its sha256>-<suffix>`.
-
-    Deterministic (every render names it the same) and distinct for distinct long names.
-    """
-    name = f"{service}-{suffix}"
-    if len(name) <= SERVICE_NAME_LIMIT:
-        return name
-    digest = hashlib.sha256(service.encode()).hexdigest()[:5]
-    return f"{service[: SERVICE_NAME_LIMIT - len(suffix) - 7]}-{digest}-{suffix}"
-
 
 SAFE_DEFAULTS = {"maxSurge": 1, "maxUnavailable": 0}
 """One extra pod at a time and never one fewer: the slowest, safest canary."""
@@ -46,7 +28,7 @@ KUBERNETES_DEFAULT = "25%"
 """What a Deployment runs with for a `rollingUpdate` field it does not set."""
 
 
-def surge_settings(spec: ArgoRolloutsSpec, deployment: Resource) -> dict[str, tuple[Any, str]]:
+def surge_settings(spec: ArgoRolloutsSpec, deployment: Resource, configured_at: str = "functionConfig spec") -> dict[str, tuple[Any, str]]:
     """`maxSurge` and `maxUnavailable`, each with where it came from (a field path, or "default").
 
     The config's value, else the Deployment's, else the safe default; but where the safe
@@ -58,7 +40,7 @@ def surge_settings(spec: ArgoRolloutsSpec, deployment: Resource) -> dict[str, tu
     for key in SAFE_DEFAULTS:
         configured, carried = getattr(spec, key), rolling.get(key)
         if configured is not None:
-            found[key] = configured, f"functionConfig spec.{key}"
+            found[key] = configured, f"{configured_at}.{key}"
         elif carried is not None:
             found[key] = carried, f"spec.strategy.rollingUpdate.{key}"
     for key, safe in SAFE_DEFAULTS.items():
@@ -73,9 +55,8 @@ def canary_strategy(spec: ArgoRolloutsSpec, deployment: Resource, services: list
 
     `services` are the Services that select the Deployment's pods. With `canaryService:
     generate` and exactly one of them, the canary Service is `<service>-canary` (see
-    `generated_name`) and, with
-    traffic routing, the stable Service is that one; otherwise "generate" stays for the
-    traffic-services rule to report.
+    `generated_name`) and, with traffic routing, the stable Service is that one; otherwise
+    "generate" stays for the traffic-services rule to report.
     """
     canary = spec.canary.to_argo()
     if canary.get("canaryService") == GENERATE and len(services) == 1:
@@ -87,3 +68,13 @@ def canary_strategy(spec: ArgoRolloutsSpec, deployment: Resource, services: list
     canary["maxSurge"], canary["maxUnavailable"] = surges["maxSurge"][0], surges["maxUnavailable"][0]
     canary["steps"] = [step.to_argo() for step in spec.canarySteps]
     return canary
+
+
+def plan_canary(spec: ArgoRolloutsSpec, deployment: Resource, inventory: Inventory) -> StrategyPlan:
+    # Only canaryService: generate needs the selecting Services.
+    generate = spec.canary.canaryService == GENERATE
+    services = inventory.services_selecting(deployment.namespace, deployment.pod_labels) if generate else []
+    canary = canary_strategy(spec, deployment, services)
+    name = canary.get("canaryService")
+    generated = clone_if_missing(inventory, services[0], str(name)) if generate and len(services) == 1 else []
+    return StrategyPlan({"canary": canary}, services, generated)

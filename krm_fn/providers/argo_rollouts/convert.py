@@ -1,4 +1,4 @@
-"""The conversion itself: a Deployment (plain data) and its canary block in, a Rollout (plain data) out."""
+"""The conversion itself: a Deployment (plain data) and its strategy block in, a Rollout (plain data) out."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ CARRIED_FIELDS = (
 """Deployment spec fields that mean the same in a Rollout spec."""
 
 
-def to_rollout(deployment: dict[str, Any], canary: dict[str, Any], template: Any) -> dict[str, Any]:
+def to_rollout(deployment: dict[str, Any], strategy: dict[str, Any], template: Any) -> dict[str, Any]:
     """The Rollout that replaces `deployment`, with `template` as its pod template, keys in the Deployment's order.
 
     Metadata is kept whole, internal annotations included: kpt matches output to input by
@@ -33,13 +33,13 @@ def to_rollout(deployment: dict[str, Any], canary: dict[str, Any], template: Any
         elif key == "kind":
             rollout[key] = "Rollout"
         elif key == "spec":
-            rollout[key] = _rollout_spec(value, canary, template)
+            rollout[key] = _rollout_spec(value, strategy, template)
         elif key != "status":
             rollout[key] = value
     return rollout
 
 
-def _rollout_spec(spec: dict[str, Any], canary: dict[str, Any], template: Any) -> dict[str, Any]:
+def _rollout_spec(spec: dict[str, Any], strategy: dict[str, Any], template: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in spec.items():
         if key == "template":
@@ -47,12 +47,12 @@ def _rollout_spec(spec: dict[str, Any], canary: dict[str, Any], template: Any) -
         elif key in CARRIED_FIELDS:
             out[key] = value
         elif key == "strategy":
-            out["strategy"] = {"canary": canary}
-    out.setdefault("strategy", {"canary": canary})
+            out["strategy"] = strategy
+    out.setdefault("strategy", strategy)
     return out
 
 
-def workload_ref_rollout(deployment: dict[str, Any], canary: dict[str, Any], scale_down: str) -> dict[str, Any]:
+def workload_ref_rollout(deployment: dict[str, Any], strategy: dict[str, Any], scale_down: str) -> dict[str, Any]:
     """A new Rollout that runs `deployment`'s pod template and scales the Deployment down as it comes up.
 
     The Deployment stays in the list unchanged; the Rollout is a new resource, so it carries
@@ -65,7 +65,7 @@ def workload_ref_rollout(deployment: dict[str, Any], canary: dict[str, Any], sca
             spec[key] = source[key]
     name = deployment["metadata"]["name"]
     spec["workloadRef"] = {"apiVersion": "apps/v1", "kind": "Deployment", "name": name, "scaleDown": scale_down}
-    spec["strategy"] = {"canary": canary}
+    spec["strategy"] = strategy
     return {"apiVersion": ROLLOUT_API_VERSION, "kind": "Rollout", "metadata": metadata_from(deployment, name, "Rollout"), "spec": spec}
 
 

@@ -10,11 +10,23 @@ from typing import Any
 from pydantic import Field, model_validator
 
 from ...config.models import FieldError, Model
-from .canary import GENERATE
 from .routing import PING_PONG_ROUTERS, needs_both_services, routers
+from .services import GENERATE
 
 _AFFINITY_KINDS = ("preferredDuringSchedulingIgnoredDuringExecution", "requiredDuringSchedulingIgnoredDuringExecution")
 _NEEDS_ROUTING = "only works with trafficRouting (the controller rejects it without)"
+
+
+def check_anti_affinity(affinity: dict[str, Any]) -> None:
+    """`antiAffinity` of either strategy: exactly one kind; a preferred one with a weight of 1..100."""
+    kinds = [k for k in _AFFINITY_KINDS if k in affinity]
+    if len(kinds) != 1 or len(affinity) != 1:
+        raise FieldError(("antiAffinity",), f"must have exactly one of {', '.join(_AFFINITY_KINDS)}")
+    preferred = affinity.get(_AFFINITY_KINDS[0])
+    if preferred is not None:
+        weight = preferred.get("weight") if isinstance(preferred, dict) else None
+        if isinstance(weight, bool) or not isinstance(weight, int) or not 1 <= weight <= 100:
+            raise FieldError(("antiAffinity", _AFFINITY_KINDS[0], "weight"), f"must be between 1 and 100 (got {weight!r})")
 
 
 class CanaryOptions(Model):
@@ -60,7 +72,7 @@ class CanaryOptions(Model):
         if self.pingPong is not None:
             self._ping_pong_rules(routing or {})
         if self.antiAffinity is not None:
-            self._anti_affinity_rules(self.antiAffinity)
+            check_anti_affinity(self.antiAffinity)
         return self
 
     def _ping_pong_rules(self, routing: dict[str, Any]) -> None:
@@ -75,17 +87,6 @@ class CanaryOptions(Model):
         alb = routing.get("alb")
         if alb is not None and not (isinstance(alb, dict) and alb.get("rootService")):
             raise FieldError(("trafficRouting", "alb", "rootService"), "is required with the alb router and pingPong")
-
-    @staticmethod
-    def _anti_affinity_rules(affinity: dict[str, Any]) -> None:
-        kinds = [k for k in _AFFINITY_KINDS if k in affinity]
-        if len(kinds) != 1 or len(affinity) != 1:
-            raise FieldError(("antiAffinity",), f"must have exactly one of {', '.join(_AFFINITY_KINDS)}")
-        preferred = affinity.get(_AFFINITY_KINDS[0])
-        if preferred is not None:
-            weight = preferred.get("weight") if isinstance(preferred, dict) else None
-            if isinstance(weight, bool) or not isinstance(weight, int) or not 1 <= weight <= 100:
-                raise FieldError(("antiAffinity", _AFFINITY_KINDS[0], "weight"), f"must be between 1 and 100 (got {weight!r})")
 
     def needs_both_services(self) -> bool:
         return needs_both_services(self.trafficRouting, self.pingPong)

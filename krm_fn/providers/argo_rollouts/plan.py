@@ -10,22 +10,34 @@ from ...inventory import Inventory
 from ...providers import Context, Target
 from ...resource import Resource
 from ...results import Result
-from .canary import GENERATE, canary_strategy
-from .services import canary_service
+from .bluegreen import plan_blue_green
+from .canary import plan_canary
 from .spec import ArgoRolloutsSpec
 from .template import Accepted, accept
 
 
 @dataclass(frozen=True)
 class ArgoTarget(Target):
-    canary: dict[str, Any]
-    """The Rollout's `strategy.canary`."""
+    strategy: dict[str, Any]
+    """The Rollout's `spec.strategy`: `{"canary": {...}}` or `{"blueGreen": {...}}`."""
     services: list[Resource]
-    """The Services in the list that select the Deployment's pods (looked up for `canaryService: generate` only)."""
+    """The Services in the list that select the Deployment's pods, where the strategy looked them up."""
     generated: list[Resource]
-    """New resources (a canary Service) the conversion adds beside the Rollout."""
+    """New resources (a canary or preview Service) the conversion adds beside the Rollout."""
     template: Accepted
     """The pod template the Rollout gets, and what had to change for the CRD to accept it."""
+    existing: bool = False
+    """A Rollout already in the list, checked as it is (`deployment` is then that Rollout)."""
+
+    @property
+    def canary(self) -> dict[str, Any] | None:
+        found: dict[str, Any] | None = self.strategy.get("canary")
+        return found
+
+    @property
+    def blue_green(self) -> dict[str, Any] | None:
+        found: dict[str, Any] | None = self.strategy.get("blueGreen")
+        return found
 
 
 ArgoContext = Context[ArgoRolloutsSpec, ArgoTarget]
@@ -44,20 +56,16 @@ def driven_by_workload_ref(inventory: Inventory) -> set[tuple[str, str]]:
 def plan(spec: ArgoRolloutsSpec, inventory: Inventory, selected: Iterable[Target]) -> tuple[list[ArgoTarget], list[Result]]:
     # In workloadRef mode a Deployment already driven by a Rollout is done: a second run is a no-op.
     done = driven_by_workload_ref(inventory) if spec.migration == "workloadRef" else set()
-    generate = spec.canary.canaryService == GENERATE
     targets = []
     for chosen in selected:
         deployment = chosen.deployment
         if (deployment.namespace, deployment.name) in done:
             continue
-        # Only canaryService: generate needs the selecting Services.
-        services = inventory.services_selecting(deployment.namespace, deployment.pod_labels) if generate else []
-        canary = canary_strategy(spec, deployment, services)
-        generated = []
-        name = canary.get("canaryService")
-        if generate and len(services) == 1 and not inventory.has("", "Service", deployment.namespace, str(name)):
-            generated.append(Resource(canary_service(services[0].obj, str(name))))
+        if spec.strategy == "blueGreen":
+            planned = plan_blue_green(spec.blueGreen, deployment, inventory)
+        else:
+            planned = plan_canary(spec, deployment, inventory)
         # workloadRef: the Deployment keeps its template, and the Rollout has none of its own.
         template = accept(deployment.get("spec", "template")) if spec.migration == "convert" else Accepted(None)
-        targets.append(ArgoTarget(chosen.index, deployment, canary, services, generated, template))
+        targets.append(ArgoTarget(chosen.index, deployment, planned.strategy, planned.services, planned.generated, template))
     return targets, []

@@ -1,10 +1,54 @@
-"""The Services the provider adds: `<service>-canary`, a ClusterIP clone of the stable Service."""
+"""The Services around a Rollout, and those the provider adds: `<service>-canary`, `<service>-preview`.
+
+An added Service is a ClusterIP clone of the Service that selects the Deployment's pods.
+"""
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass, field
 from typing import Any
 
+from ...inventory import Inventory
 from ...new_resources import metadata_from
+from ...resource import Resource
+
+GENERATE = "generate"
+"""A Service name that says: clone the one Service that selects the pods."""
+
+SERVICE_NAME_LIMIT = 63
+"""A Service name is a DNS-1035 label."""
+
+
+@dataclass(frozen=True)
+class StrategyPlan:
+    """A Rollout's `spec.strategy`, and the Services around it."""
+
+    strategy: dict[str, Any]
+    services: list[Resource] = field(default_factory=list)
+    """The Services in the list that select the Deployment's pods, where the strategy looked them up."""
+    generated: list[Resource] = field(default_factory=list)
+    """New Services the conversion adds beside the Rollout."""
+
+
+def generated_name(service: str, suffix: str) -> str:
+    """`<service>-<suffix>`; past 63 characters, `<service, cut>-<5 hex of its sha256>-<suffix>`.
+
+    Deterministic (every render names it the same) and distinct for distinct long names.
+    """
+    name = f"{service}-{suffix}"
+    if len(name) <= SERVICE_NAME_LIMIT:
+        return name
+    digest = hashlib.sha256(service.encode()).hexdigest()[:5]
+    return f"{service[: SERVICE_NAME_LIMIT - len(suffix) - 7]}-{digest}-{suffix}"
+
+
+def clone_if_missing(inventory: Inventory, source: Resource, name: str) -> list[Resource]:
+    """The clone of `source` called `name`, unless the list has a Service of that name already (it is used)."""
+    if inventory.has("", "Service", source.namespace, name):
+        return []
+    return [Resource(cloned_service(source.obj, name))]
+
 
 # Fields of a Service that belong to one Service object only, or would cost money twice.
 _SERVICE_ONLY_FIELDS = (
@@ -20,7 +64,7 @@ _SERVICE_ONLY_FIELDS = (
 )
 
 
-def canary_service(service: dict[str, Any], name: str) -> dict[str, Any]:
+def cloned_service(service: dict[str, Any], name: str) -> dict[str, Any]:
     """A Service called `name` with `service`'s selector and ports, as a ClusterIP Service of its own."""
     source = service.get("spec") or {}
     spec = {k: v for k, v in source.items() if k not in _SERVICE_ONLY_FIELDS}

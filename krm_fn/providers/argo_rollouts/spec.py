@@ -9,16 +9,19 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, WithJsonSchema, model_validator
+from pydantic import AfterValidator, Field, ValidationInfo, WithJsonSchema, field_validator, model_validator
 
 from ...config.models import Enabled, FieldError, FromString, Model, ProviderName, RequireCRD, Selector, SelectorField
 from ..registry import DEFAULT_PROVIDER
+from .bluegreen import BlueGreenOptions
 from .canary import never_replaces
 from .options import CanaryOptions
 from .routing import EXPERIMENT_WEIGHT_ROUTERS, HEADER_ROUTERS, MIRROR_ROUTERS, managed_routes, routers
 from .steps import STEP_KINDS, CanaryStep, default_steps
 
 _INT_OR_PERCENT = re.compile(r"^[0-9]+%?$")
+_STRATEGY_FIELDS = {"canary": ("canarySteps", "maxSurge", "maxUnavailable", "canary"), "blueGreen": ("blueGreen",)}
+"""The fields each strategy reads (of those only one of them reads)."""
 _NEEDS_ROUTING = "needs canary.trafficRouting (the controller rejects it without)"
 
 
@@ -60,6 +63,24 @@ class ArgoRolloutsSpec(Model):
         "progressively", description="workloadRef only: how the Deployment is scaled down as the Rollout comes up"
     )
     canary: CanaryOptions = Field(default_factory=CanaryOptions, description="the rest of Argo's canary strategy, copied to every Rollout")
+    strategy: Literal["canary", "blueGreen"] = Field(
+        "canary", description="canary: traffic or pods move step by step; blueGreen: a preview beside the active version, then a switch"
+    )
+    blueGreen: BlueGreenOptions = Field(default_factory=BlueGreenOptions, description="Argo's blueGreen strategy, for strategy: blueGreen")
+    checkExisting: Literal["warning", "error", "off"] = Field(
+        "warning", description="Rollouts already in the list pass through unchanged; what their problems become: warning, error, off"
+    )
+
+    @field_validator("canarySteps", "maxSurge", "maxUnavailable", "canary", "blueGreen", mode="before")
+    @classmethod
+    def _for_the_strategy(cls, value: Any, info: ValidationInfo) -> Any:
+        """A field only the other strategy reads is a mistake worth naming (checked with the other fields)."""
+        strategy = (info.context or {}).get("strategy", "canary")
+        if info.field_name not in _STRATEGY_FIELDS.get(strategy, (info.field_name,)):
+            raise ValueError(
+                f"is for strategy: {'blueGreen' if strategy == 'canary' else 'canary'}, and this config says strategy: {strategy}"
+            )
+        return value
 
     @model_validator(mode="after")
     def _checks(self) -> ArgoRolloutsSpec:
@@ -95,8 +116,13 @@ def _routed_step(step: CanaryStep, loc: tuple[str | int, ...], routing: dict[str
 
 
 def validation_context(raw_spec: Any) -> dict[str, Any]:
-    """The highest canary weight, which `setWeight` is checked against (`maxTrafficWeight`, default 100)."""
-    canary = raw_spec.get("canary") if isinstance(raw_spec, dict) else None
+    """What field validators need of the rest of the spec: the strategy, and the highest canary
+    weight, which `setWeight` is checked against (`maxTrafficWeight`, default 100)."""
+    raw = raw_spec if isinstance(raw_spec, dict) else {}
+    context: dict[str, Any] = {"strategy": raw.get("strategy", "canary")}
+    canary = raw.get("canary")
     routing = canary.get("trafficRouting") if isinstance(canary, dict) else None
     weight = routing.get("maxTrafficWeight") if isinstance(routing, dict) else None
-    return {"maxTrafficWeight": weight} if isinstance(weight, int) and not isinstance(weight, bool) and weight > 0 else {}
+    if isinstance(weight, int) and not isinstance(weight, bool) and weight > 0:
+        context["maxTrafficWeight"] = weight
+    return context

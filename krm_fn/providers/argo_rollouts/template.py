@@ -21,6 +21,9 @@ _TEMPLATE_METADATA = ("labels", "annotations")
 class Note:
     field: str
     message: str
+    """What was changed, or for a problem, why no change would do."""
+    refused: str = ""
+    """What the CRD refuses there, for a Rollout that carries it as it is (one already in the list)."""
 
 
 @dataclass
@@ -42,7 +45,11 @@ def accept(template: Any) -> Accepted:
         for key in metadata:
             if key not in _TEMPLATE_METADATA:
                 result.changes.append(
-                    Note(f"spec.template.metadata.{key}", "dropped: a pod never gets it, and the Rollout CRD has no such field")
+                    Note(
+                        f"spec.template.metadata.{key}",
+                        "dropped: a pod never gets it, and the Rollout CRD has no such field",
+                        "the Rollout CRD has no such field: the API server prunes it, and kubectl apply refuses the Rollout",
+                    )
                 )
         template = {**template, "metadata": {k: v for k, v in metadata.items() if k in _TEMPLATE_METADATA}}
     spec = template.get("spec")
@@ -106,7 +113,12 @@ def _env(env: list[Any], path: str, result: Accepted) -> list[Any]:
         result.problems.extend(problems)
         return env
     result.changes.extend(
-        Note(f"{path}[{i}]", f"dropped: {name} is set again at {path}[{last[name]}], the value the container gets") for i, name in dropped
+        Note(
+            f"{path}[{i}]",
+            f"dropped: {name} is set again at {path}[{last[name]}], the value the container gets",
+            f"{name} is set again at {path}[{last[name]}]: the Rollout CRD refuses a repeated env name",
+        )
+        for i, name in dropped
     )
     gone = {i for i, _ in dropped}
     return [entry for i, entry in enumerate(env) if i not in gone] if gone else env
@@ -127,7 +139,13 @@ def _ports(ports: list[Any], path: str, result: Accepted) -> list[Any]:
         shown = f"{key[0]}/{key[1]}"
         if {**port, "protocol": key[1]} == {**first, "protocol": key[1]}:
             dropped.append(i)
-            result.changes.append(Note(f"{path}[{i}]", f"dropped: the same port {shown} as {path}[{seen[key]}]"))
+            result.changes.append(
+                Note(
+                    f"{path}[{i}]",
+                    f"dropped: the same port {shown} as {path}[{seen[key]}]",
+                    f"the same port {shown} as {path}[{seen[key]}]: the Rollout CRD refuses a repeated port",
+                )
+            )
         else:
             result.problems.append(
                 Note(
@@ -151,7 +169,13 @@ def _host_aliases(aliases: list[Any], path: str, result: Accepted) -> list[Any]:
             continue
         at = by_ip[alias["ip"]]
         out[at] = {**out[at], "hostnames": [*(out[at].get("hostnames") or []), *(alias.get("hostnames") or [])]}
-        result.changes.append(Note(f"{path}[{i}]", f"merged into {path}[{at}]: the same IP {alias['ip']}"))
+        result.changes.append(
+            Note(
+                f"{path}[{i}]",
+                f"merged into {path}[{at}]: the same IP {alias['ip']}",
+                f"the same IP {alias['ip']} as {path}[{at}]: the Rollout CRD refuses a repeated IP",
+            )
+        )
     return out if len(out) != len(aliases) else aliases
 
 
@@ -161,7 +185,11 @@ def _pull_secrets(secrets: list[Any], path: str, result: Accepted) -> list[Any]:
     for i, secret in enumerate(secrets):
         name = secret.get("name") if isinstance(secret, dict) else None
         if name is not None and name in names:
-            result.changes.append(Note(f"{path}[{i}]", f"dropped: {name} is listed before"))
+            result.changes.append(
+                Note(
+                    f"{path}[{i}]", f"dropped: {name} is listed before", f"{name} is listed before: the Rollout CRD refuses a repeated name"
+                )
+            )
             continue
         names.add(name)
         out.append(secret)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from . import (
     analysis_templates,
+    bluegreen_revisions,
+    bluegreen_services,
     dropped_fields,
     name_conflict,
     pod_template,
@@ -29,6 +31,8 @@ RULES = [
     progress_deadline,
     surge,
     traffic_services,
+    bluegreen_services,
+    bluegreen_revisions,
     analysis_templates,
     dropped_fields,
 ]

@@ -1,6 +1,6 @@
-"""analysis-templates: every AnalysisTemplate a canary names should be in the list.
+"""analysis-templates: every AnalysisTemplate a Rollout names should be in the list.
 
-A missing template makes the AnalysisRun fail and the canary abort. It may come from
+The controller marks a Rollout whose template is missing InvalidSpec. It may come from
 another application (or be a ClusterAnalysisTemplate installed cluster-wide), so a
 missing one is a warning naming it, not an error.
 """
@@ -15,13 +15,19 @@ from ..plan import ArgoContext
 
 ID = "analysis-templates"
 UNCONVERTIBLE = False
+EXISTING = True
+NEEDS_TEMPLATE = False
 
 
-def _template_refs(canary: dict[str, Any]) -> Iterator[tuple[str, Any]]:
-    analysis = canary.get("analysis")
-    if isinstance(analysis, dict):
-        for i, ref in enumerate(analysis.get("templates") or []):
-            yield f"spec.strategy.canary.analysis.templates[{i}]", ref
+def _template_refs(strategy: dict[str, Any]) -> Iterator[tuple[str, Any]]:
+    """Every analysis template reference: canary background and step analyses, blueGreen pre/post promotion."""
+    for kind, block in strategy.items():
+        for key in ("analysis", "prePromotionAnalysis", "postPromotionAnalysis"):
+            analysis = block.get(key)
+            if isinstance(analysis, dict):
+                for i, ref in enumerate(analysis.get("templates") or []):
+                    yield f"spec.strategy.{kind}.{key}.templates[{i}]", ref
+    canary = strategy.get("canary") or {}
     for s, step in enumerate(canary.get("steps") or []):
         step_analysis = step.get("analysis") if isinstance(step, dict) else None
         if isinstance(step_analysis, dict):
@@ -33,7 +39,7 @@ def check(ctx: ArgoContext) -> Iterator[Result]:
     cluster_wide = ctx.inventory.names("argoproj.io", "ClusterAnalysisTemplate")  # kustomize may give them a namespace
     for target in ctx.targets:
         namespace = target.deployment.namespace
-        for field, ref in _template_refs(target.canary):
+        for field, ref in _template_refs(target.strategy):
             if not isinstance(ref, dict) or not ref.get("templateName"):
                 continue
             name = str(ref["templateName"])

@@ -14,6 +14,8 @@ from ..plan import ArgoContext
 
 ID = "dropped-fields"
 UNCONVERTIBLE = False
+EXISTING = False
+NEEDS_TEMPLATE = False
 
 
 def check(ctx: ArgoContext) -> Iterator[Result]:

@@ -13,6 +13,8 @@ from ..plan import ArgoContext
 
 ID = "name-conflict"
 UNCONVERTIBLE = False
+EXISTING = False
+NEEDS_TEMPLATE = False
 
 
 def check(ctx: ArgoContext) -> Iterator[Result]:

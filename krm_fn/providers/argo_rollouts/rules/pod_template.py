@@ -19,11 +19,16 @@ from ..plan import ArgoContext
 
 ID = "pod-template"
 UNCONVERTIBLE = True
+EXISTING = True
+NEEDS_TEMPLATE = True
 
 
 def check(ctx: ArgoContext) -> Iterator[Result]:
     for target in ctx.targets:
         for note in target.template.changes:
-            yield warning(note.message, target.deployment, note.field, ID)
+            if target.existing:  # passed through as it is: what a conversion would change is refused
+                yield error(note.refused, target.deployment, note.field, ID)
+            else:
+                yield warning(note.message, target.deployment, note.field, ID)
         for note in target.template.problems:
             yield error(note.message, target.deployment, note.field, ID)

@@ -14,6 +14,8 @@ from ..plan import ArgoContext
 
 ID = "progress-deadline"
 UNCONVERTIBLE = False
+EXISTING = True
+NEEDS_TEMPLATE = False
 DEFAULT_PROGRESS_DEADLINE = 600
 
 

@@ -17,6 +17,8 @@ from ..plan import ArgoContext
 
 ID = "recreate-strategy"
 UNCONVERTIBLE = True
+EXISTING = False
+NEEDS_TEMPLATE = False
 
 
 def check(ctx: ArgoContext) -> Iterator[Result]:

@@ -15,6 +15,8 @@ from ..plan import ArgoContext
 
 ID = "rollout-crd"
 UNCONVERTIBLE = False
+EXISTING = False
+NEEDS_TEMPLATE = False
 
 
 def served_versions(crd: Resource) -> list[str]:

@@ -16,6 +16,8 @@ from ..plan import ArgoContext
 
 ID = "selector"
 UNCONVERTIBLE = False
+EXISTING = True
+NEEDS_TEMPLATE = True
 
 
 def check(ctx: ArgoContext) -> Iterator[Result]:

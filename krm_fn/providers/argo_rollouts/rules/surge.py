@@ -16,11 +16,16 @@ from ..plan import ArgoContext
 
 ID = "surge"
 UNCONVERTIBLE = False
+EXISTING = True
+NEEDS_TEMPLATE = False
 
 
 def check(ctx: ArgoContext) -> Iterator[Result]:
     for target in ctx.targets:
-        settings = surge_settings(ctx.spec, target.deployment)
+        if target.canary is None:  # blueGreen has no surge
+            continue
+        # A Rollout already in the list: its own values are "the config" here.
+        settings = surge_settings(ctx.spec, target.deployment, "spec.strategy.canary" if target.existing else "functionConfig spec")
         (surge, surge_from), (unavailable, unavailable_from) = settings["maxSurge"], settings["maxUnavailable"]
         if never_replaces(surge, unavailable):
             field = surge_from if not surge_from.startswith("functionConfig") else unavailable_from

@@ -12,16 +12,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ....results import Result, error, warning
-from ..canary import GENERATE
 from ..plan import ArgoContext
+from ..services import GENERATE
 
 ID = "traffic-services"
 UNCONVERTIBLE = False
+EXISTING = True
+NEEDS_TEMPLATE = False
 
 
 def check(ctx: ArgoContext) -> Iterator[Result]:
     options = ctx.spec.canary
     for target in ctx.targets:
+        if target.canary is None:
+            continue
         deployment = target.deployment
         canary, stable = target.canary.get("canaryService"), target.canary.get("stableService")
         if canary == GENERATE:
