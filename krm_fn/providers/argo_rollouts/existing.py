@@ -36,8 +36,8 @@ def check_existing(spec: ArgoRolloutsSpec, inventory: Inventory, rules: list[Any
         own, problems = _strategy_as_config(rollout)
         found.extend(problems)
         if own is None:  # the rest is still checked, against the strategy's defaults
-            kind = "blueGreen" if "blueGreen" in rollout.get_map("spec", "strategy") else "canary"
-            own = ArgoRolloutsSpec(enabled=True, strategy=kind)
+            blue_green = "blueGreen" in rollout.get_map("spec", "strategy")
+            own = ArgoRolloutsSpec(enabled=True, strategy="blueGreen" if blue_green else "canary")
         view = _resolved(rollout, inventory)
         template = accept(view.get("spec", "template")) if view.has("spec", "template") else Accepted(None)
         services = inventory.services_selecting(rollout.namespace, view.pod_labels)
