@@ -17,9 +17,9 @@
 #      runs it.
 #
 # Step 3 runs only when the image is missing or was built from other inputs:
-# the build context the .dockerignore lets in (pyproject.toml, README.md,
-# LICENSE*, krm_fn/, scripts/build-bundle.sh), the Dockerfile, the
-# .dockerignore and the base images' IDs are hashed, and the hash is stored on the image as the label
+# the build context the .dockerignore lets in (pyproject.toml, krm_fn/,
+# scripts/build-bundle.sh), the Dockerfile, the .dockerignore and the base
+# images' IDs are hashed, and the hash is stored on the image as the label
 # dev.krm-fn.build.inputs-sha256, which the next run compares with
 # `podman image inspect`. KRM_FN_REBUILD=1 forces a build.
 #
@@ -73,7 +73,7 @@ fi
 inputs_hash() {
     local id path paths=()
     cd "$repo_root"
-    for path in pyproject.toml README.md LICENSE* krm_fn scripts/build-bundle.sh Dockerfile .dockerignore; do
+    for path in pyproject.toml krm_fn scripts/build-bundle.sh Dockerfile .dockerignore; do
         [[ -e $path ]] && paths+=("$path")
     done
     {
