@@ -2,13 +2,16 @@
 # Build local base images for the function's Dockerfile from Debian packages,
 # for machines that reach Debian's package mirror but no container registry.
 #
-#   localhost/krm-fn-base:bookworm-python3        runtime base: minbase + python3
-#   localhost/krm-fn-base:bookworm-python3-venv   build base:   + python3-venv
-#                                                 (venv/ensurepip, i.e. pip)
-#
-# Both have Python at /usr/bin/python3 (bookworm: 3.11), so a venv made in the
-# build stage (its bin/python links to /usr/bin/python3) works unchanged when
-# copied into the runtime stage.
+#   localhost/krm-fn-base:bookworm                runtime base: minbase, no Python
+#                                                 at all (the image runs the
+#                                                 self-contained executable; the
+#                                                 bundle tests run in it too)
+#   localhost/krm-fn-base:bookworm-python3-build  build base: python3 with
+#                                                 python3-venv (venv/ensurepip,
+#                                                 i.e. pip), libpython3.11 (the
+#                                                 shared library PyInstaller puts
+#                                                 into the bundle) and binutils
+#                                                 (PyInstaller runs objdump)
 #
 # Each image is made by `debootstrap --variant=minbase`, packed to a tarball
 # and `podman import`ed. Idempotent: an image that exists is skipped; a cached
@@ -30,8 +33,8 @@ mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 suite=bookworm
 repo_name=localhost/krm-fn-base
 
-runtime_image=$repo_name:$suite-python3
-build_image=$repo_name:$suite-python3-venv
+runtime_image=$repo_name:$suite
+build_image=$repo_name:$suite-python3-build
 
 log() { printf 'base-image: %s\n' "$*" >&2; }
 
@@ -46,9 +49,11 @@ for tool in podman debootstrap; do
     fi
 done
 
-# make_image IMAGE PACKAGES(comma-separated)
+# make_image IMAGE CMD [PACKAGES(comma-separated)]
 make_image() {
-    local image=$1 packages=$2
+    local image=$1 cmd=$2 packages=${3:-}
+    local include=()
+    [[ -n $packages ]] && include=(--include="$packages")
     local name=${image##*:}
     local tarball=$cache_dir/$name.rootfs.tar
     if podman image exists "$image"; then
@@ -61,9 +66,9 @@ make_image() {
         rootfs=$(mktemp -d "$cache_dir/rootfs.$name.XXXXXX")
         # shellcheck disable=SC2064  # expand $rootfs now
         trap "rm -rf '$rootfs'" EXIT
-        log "debootstrap $suite ($packages) into $rootfs"
+        log "debootstrap $suite (minbase${packages:+ + $packages}) into $rootfs"
         local start=$SECONDS
-        debootstrap --variant=minbase --include="$packages" \
+        debootstrap --variant=minbase "${include[@]}" \
             --cache-dir="$cache_dir/debs" \
             "$suite" "$rootfs" "$mirror" >"$cache_dir/debootstrap.$name.log" 2>&1 || {
             log "debootstrap failed, see $cache_dir/debootstrap.$name.log"
@@ -93,14 +98,14 @@ make_image() {
     podman import --quiet \
         --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
         --change 'ENV LANG=C.UTF-8' \
-        --change 'CMD ["/usr/bin/python3"]' \
-        --message "debootstrap --variant=minbase --include=$packages $suite" \
+        --change "CMD [\"$cmd\"]" \
+        --message "debootstrap --variant=minbase${packages:+ --include=$packages} $suite" \
         "$tarball" "$image" >/dev/null
     log "imported $image ($(podman image inspect --format '{{.Size}}' "$image") bytes)"
 }
 
-make_image "$runtime_image" python3
-make_image "$build_image" python3,python3-venv
+make_image "$runtime_image" /bin/bash
+make_image "$build_image" /usr/bin/python3 python3,python3-venv,libpython3.11,binutils
 
 echo "BASE_IMAGE=$runtime_image"
 echo "BUILD_IMAGE=$build_image"

@@ -7,15 +7,19 @@
 #
 # Steps (each idempotent, each fast when there is nothing to do):
 #   1. scripts/container-runtime.sh    podman + runc, configured
-#   2. scripts/base-image.sh           localhost/krm-fn-base:bookworm-python3{,-venv}
+#   2. scripts/base-image.sh           localhost/krm-fn-base:bookworm (no Python:
+#                                      the runtime base) and :bookworm-python3-build
 #   3. podman build --isolation chroot with those base images as BASE_IMAGE and
 #      BUILD_IMAGE, and the host's CA bundle mounted read-only (when the file
-#      exists) so that pip inside the build trusts a TLS-inspecting proxy.
+#      exists) so that pip inside the build trusts a TLS-inspecting proxy. The
+#      build stage runs scripts/build-bundle.sh; the image holds the
+#      self-contained executable folder at /opt/krm-progressive-delivery/, and
+#      runs it.
 #
 # Step 3 runs only when the image is missing or was built from other inputs:
-# the build context the .dockerignore lets in (pyproject.toml, README.md,
-# LICENSE*, krm_fn/), the Dockerfile, the .dockerignore and the base images'
-# IDs are hashed, and the hash is stored on the image as the label
+# the build context the .dockerignore lets in (pyproject.toml, krm_fn/,
+# scripts/build-bundle.sh), the Dockerfile, the .dockerignore and the base
+# images' IDs are hashed, and the hash is stored on the image as the label
 # dev.krm-fn.build.inputs-sha256, which the next run compares with
 # `podman image inspect`. KRM_FN_REBUILD=1 forces a build.
 #
@@ -26,7 +30,7 @@
 #
 # Progress goes to stderr; stdout gets two lines at the end:
 #   IMAGE=localhost/krm-progressive-delivery:dev
-#   SIZE=141412978        (bytes, as `podman image inspect` reports it)
+#   SIZE=134217728        (bytes, as `podman image inspect` reports it)
 #
 # Needs root (as the two scripts it runs do).
 set -euo pipefail
@@ -69,7 +73,7 @@ fi
 inputs_hash() {
     local id path paths=()
     cd "$repo_root"
-    for path in pyproject.toml README.md LICENSE* krm_fn Dockerfile .dockerignore; do
+    for path in pyproject.toml krm_fn scripts/build-bundle.sh Dockerfile .dockerignore; do
         [[ -e $path ]] && paths+=("$path")
     done
     {
