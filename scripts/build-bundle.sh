@@ -142,7 +142,10 @@ EOF
 # compressed archive, which saves decompressing them at every start (start-up
 # 1.2x the console script's with the archive, 1.0x without; 5 MB more).
 log "pyinstaller $PYINSTALLER_VERSION --onedir --strip --debug noarchive"
-PYINSTALLER_CONFIG_DIR=$tools_dir/pyinstaller-cache \
+# PYTHONPATH too: --collect-submodules looks the package up in a separate Python process,
+# which does not see --paths (without it, it finds no package, silently, and a module
+# imported only by name, as providers are, would be left out).
+PYTHONPATH=$work/src PYINSTALLER_CONFIG_DIR=$tools_dir/pyinstaller-cache \
     "$venv/bin/pyinstaller" --noconfirm --log-level WARN --onedir --strip --debug noarchive --name "$name" \
     --distpath "$work/dist" --workpath "$work/build" --specpath "$work" \
     --paths "$work/src" --collect-submodules "$package" \

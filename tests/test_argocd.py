@@ -23,7 +23,7 @@ import yaml
 
 from conftest import IN_CI, REPO, require_tool
 from rollout_schema import RolloutSchema
-from tools import TOOLS_BIN, VENV_BIN, documents, helm, kustomize
+from tools import TOOLS_BIN, bundle, documents, helm, kustomize
 from validator import assert_accepted
 
 pytestmark = pytest.mark.tools
@@ -35,12 +35,9 @@ DEPLOY = REPO / "deploy" / "argocd"
 OVERLAYS = {"custom-tools": DEPLOY, "cmp": DEPLOY / "cmp"}
 PLUGIN = "krm-progressive-delivery"
 
-# Where the repo-server finds the function: the one PATH entry to change. For now the console
-# script in the virtualenv (it finds its interpreter through its #! line). It is to become the
-# self-contained folder dist/krm-progressive-delivery/ (scripts/build-bundle.sh), which is what the
-# deploy/argocd init container copies into the repo-server: then no virtualenv and no Python is
-# on PATH, as in the repo-server container.
-FUNCTION_DIR = VENV_BIN
+# Where the repo-server finds the function: the self-contained folder dist/krm-progressive-delivery/
+# (scripts/build-bundle.sh), which is what the deploy/argocd init container copies into the
+# repo-server. No virtualenv and no Python is on PATH, as in the repo-server container.
 
 
 @dataclass
@@ -70,11 +67,11 @@ def argocd(tmp_path_factory: pytest.TempPathFactory) -> Host:
     binary = require_tool("argocd-build", str(TOOLS_BIN / "argocd-build"))
     kustomize()
     helm()
-    require_tool("krm-progressive-delivery", str(FUNCTION_DIR / "krm-progressive-delivery"))
+    function_dir = bundle().parent
     git_dir = tmp_path_factory.mktemp("git")  # git alone: its directory holds python too
     (git_dir / "git").symlink_to(require_tool("git"))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "PYTHON"))}
-    env["PATH"] = os.pathsep.join([str(FUNCTION_DIR), str(TOOLS_BIN), str(git_dir)])
+    env["PATH"] = os.pathsep.join([str(function_dir), str(TOOLS_BIN), str(git_dir)])
     return Host(binary, env)
 
 

@@ -26,12 +26,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import IN_CI, REPO, require_tool
-from tools import TOOLS_BIN, VENV_BIN, console_script, helm, kustomize
+import tools
+from conftest import IN_CI, REPO
+from tools import BUNDLE_DIR, TOOLS_BIN, VENV_BIN, console_script, helm, kustomize
 
 BUILD_SCRIPT = REPO / "scripts" / "build-bundle.sh"
 NAME = "krm-progressive-delivery"
-BUNDLE_DIR = REPO / "dist" / NAME
 GOLDEN = REPO / "tests" / "golden"
 CASES = sorted(p.name for p in GOLDEN.iterdir() if (p / "input.yaml").exists())
 EXAMPLE = REPO / "examples" / "agents.resource-list.yaml"
@@ -48,16 +48,8 @@ def build_bundle() -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(scope="module")
 def bundle() -> Path:
-    """The entry point of the folder, built (or found up to date) by scripts/build-bundle.sh."""
-    require_tool("objdump")  # PyInstaller's, from binutils
-    start = time.monotonic()
-    done = build_bundle()
-    if done.returncode != 0:
-        pytest.fail(f"scripts/build-bundle.sh failed ({done.returncode}):\n{done.stderr[-6000:]}")
-    printed = dict(line.split("=", 1) for line in done.stdout.splitlines() if "=" in line)
-    assert printed.get("BUNDLE") == str(BUNDLE_DIR), done.stdout
-    print(f"\n{BUNDLE_DIR}: {int(printed['SIZE']) / 1e6:.0f} MB, ready in {time.monotonic() - start:.1f}s")
-    return BUNDLE_DIR / NAME
+    """The entry point of the folder (tools.bundle)."""
+    return tools.bundle()
 
 
 def run(executable: str | Path, stdin: bytes = b"", *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
@@ -68,7 +60,9 @@ def mismatches(name: str, expected: subprocess.CompletedProcess[bytes], actual: 
     """What differs between a console-script run and a bundle run: exit code, stdout, stderr."""
     problems = []
     if actual.returncode != expected.returncode:
-        problems.append(f"{name}: exit code {actual.returncode}, console script {expected.returncode}\n{actual.stderr.decode(errors='replace')[-2000:]}")
+        problems.append(
+            f"{name}: exit code {actual.returncode}, console script {expected.returncode}\n{actual.stderr.decode(errors='replace')[-2000:]}"
+        )
     for stream in ("stdout", "stderr"):
         want, got = getattr(expected, stream), getattr(actual, stream)
         if got != want:
@@ -143,7 +137,9 @@ def test_runs_from_anywhere(bundle: Path, tmp_path: Path) -> None:
     shutil.copytree(BUNDLE_DIR, copy, symlinks=True)
     (tmp_path / "bin").mkdir()
     (tmp_path / "bin" / NAME).symlink_to(copy / NAME)
-    done = subprocess.run([NAME], input=EXAMPLE.read_bytes(), capture_output=True, cwd=tmp_path, env={"PATH": str(tmp_path / "bin")}, timeout=300)
+    done = subprocess.run(
+        [NAME], input=EXAMPLE.read_bytes(), capture_output=True, cwd=tmp_path, env={"PATH": str(tmp_path / "bin")}, timeout=300
+    )
     assert not mismatches("agents list", run(console_script(), EXAMPLE.read_bytes()), done)
 
 
@@ -211,13 +207,15 @@ def test_kustomize_in_a_container_without_python(minbase: tuple[str, str], bundl
     assert crd.exists(), "run scripts/fetch-rollout-crd.sh (scripts/setup.sh does)"
 
     host_env = dict(os.environ, PATH=os.pathsep.join([str(VENV_BIN), str(TOOLS_BIN), os.environ.get("PATH", "")]))
-    on_host = subprocess.run([kustomize_bin, *BUILD_FLAGS, f"kustomize/{CANARY}"], cwd=REPO, env=host_env, capture_output=True, text=True, timeout=600)
+    on_host = subprocess.run(
+        [kustomize_bin, *BUILD_FLAGS, f"kustomize/{CANARY}"], cwd=REPO, env=host_env, capture_output=True, text=True, timeout=600
+    )
     assert on_host.returncode == 0, on_host.stderr
 
     script = (
         "set -e\n"
         "if command -v python3 || command -v python; then echo 'python is here' >&2; exit 97; fi\n"
-        "test \"$(command -v krm-progressive-delivery)\" = /opt/krm-progressive-delivery/krm-progressive-delivery\n"
+        'test "$(command -v krm-progressive-delivery)" = /opt/krm-progressive-delivery/krm-progressive-delivery\n'
         f"cd /work/kustomize && exec kustomize {' '.join(BUILD_FLAGS)} {CANARY}\n"
     )
     mounts = [
@@ -254,7 +252,21 @@ def test_image_folder_copies_out_and_runs(minbase: tuple[str, str], image: str, 
     tools.mkdir()
     tools.chmod(0o777)  # the image runs as nobody
     done = subprocess.run(
-        [podman, "run", "--rm", "--network", "none", "-v", f"{tools}:/custom-tools", "--entrypoint", "cp", image, "-r", f"/opt/{NAME}", "/custom-tools/"],
+        [
+            podman,
+            "run",
+            "--rm",
+            "--network",
+            "none",
+            "-v",
+            f"{tools}:/custom-tools",
+            "--entrypoint",
+            "cp",
+            image,
+            "-r",
+            f"/opt/{NAME}",
+            "/custom-tools/",
+        ],
         capture_output=True,
         text=True,
         timeout=300,
@@ -266,7 +278,21 @@ def test_image_folder_copies_out_and_runs(minbase: tuple[str, str], image: str, 
     expected = run(console_script(), EXAMPLE.read_bytes())
     assert not mismatches("agents list (copy, host)", expected, run(copied, EXAMPLE.read_bytes()))
     contained = subprocess.run(
-        [podman, "run", "--rm", "-i", "--network", "none", "--user", "nobody", "--read-only", "-v", f"{tools}:/custom-tools:ro", base, f"/custom-tools/{NAME}/{NAME}"],
+        [
+            podman,
+            "run",
+            "--rm",
+            "-i",
+            "--network",
+            "none",
+            "--user",
+            "nobody",
+            "--read-only",
+            "-v",
+            f"{tools}:/custom-tools:ro",
+            base,
+            f"/custom-tools/{NAME}/{NAME}",
+        ],
         input=EXAMPLE.read_bytes(),
         capture_output=True,
         timeout=300,

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
+import time
 from pathlib import Path
 
+import pytest
 import yaml
 
 from conftest import REPO, require_tool
 
 TOOLS_BIN = REPO / ".tools" / "bin"
 VENV_BIN = REPO / ".venv" / "bin"
+BUNDLE_DIR = REPO / "dist" / "krm-progressive-delivery"
 
 
 def tool_env() -> dict[str, str]:
@@ -56,3 +60,17 @@ def documents(text: str) -> dict[tuple[str, str, str], str]:
         meta = obj.get("metadata") or {}
         found[(obj["kind"], meta.get("namespace", ""), meta["name"])] = doc.strip() + "\n"
     return found
+
+
+@functools.cache
+def bundle() -> Path:
+    """The self-contained folder's entry point, built (or found up to date) once per run by scripts/build-bundle.sh."""
+    require_tool("objdump")  # PyInstaller's, from binutils
+    start = time.monotonic()
+    done = subprocess.run([str(REPO / "scripts" / "build-bundle.sh")], capture_output=True, text=True, timeout=3600)
+    if done.returncode != 0:
+        pytest.fail(f"scripts/build-bundle.sh failed ({done.returncode}):\n{done.stderr[-6000:]}")
+    printed = dict(line.split("=", 1) for line in done.stdout.splitlines() if "=" in line)
+    assert printed.get("BUNDLE") == str(BUNDLE_DIR), done.stdout
+    print(f"\n{BUNDLE_DIR}: {int(printed['SIZE']) / 1e6:.0f} MB, ready in {time.monotonic() - start:.1f}s")
+    return BUNDLE_DIR / "krm-progressive-delivery"
