@@ -5,14 +5,14 @@
 #
 # Source, first that works:
 #   $ROLLOUT_CRD_SOURCE            a local copy of the release's manifests/crds/rollout-crd.yaml
-#   the upstream release           $ROLLOUT_CRD_URL (pinned to v1.9.1 below)
-#   ../shared/argo-rollouts/rollout-crd-v1.9.1.yaml   the copy beside this checkout (offline machines)
+#   the upstream release           $ROLLOUT_CRD_URL (pinned to v1.10.2 below)
+#   ../shared/argo-rollouts/rollout-crd-v1.10.2.yaml  the copy beside this checkout (offline machines)
 # Whatever the source, its sha256 must be $ROLLOUT_CRD_SHA256.
 set -euo pipefail
 
-ARGO_ROLLOUTS_VERSION="v1.9.1"
+ARGO_ROLLOUTS_VERSION="v1.10.2"
 ROLLOUT_CRD_URL="${ROLLOUT_CRD_URL:-https://raw.githubusercontent.com/argoproj/argo-rollouts/$ARGO_ROLLOUTS_VERSION/manifests/crds/rollout-crd.yaml}"
-ROLLOUT_CRD_SHA256="${ROLLOUT_CRD_SHA256:-d79c0dab9bb386b1c9329fb69cf0d843fff2152b3f7916839755c1aabc7387f5}"
+ROLLOUT_CRD_SHA256="${ROLLOUT_CRD_SHA256:-1562decc7b3720c31cbe382eeb62b6fbfd236f8e81a1f98644a9774d1e7d7933}"
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TARGET="$REPO_ROOT/kustomize/components/argo-rollouts-crd/rollout-crd.yaml"

@@ -17,7 +17,9 @@ from rollout_schema import RolloutSchema
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
-CRD_FILE = SHARED / "argo-rollouts" / "rollout-crd-v1.9.1.yaml"
+CRD_FILES = (SHARED / "argo-rollouts" / "rollout-crd-v1.9.1.yaml", SHARED / "argo-rollouts" / "rollout-crd-v1.10.2.yaml")
+CRD_FILE = CRD_FILES[-1]
+"""The current release's CRD, where a test needs one real CRD."""
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
@@ -53,9 +55,11 @@ def run_fn(data: bytes | str) -> Run:
 
 @pytest.fixture(scope="session")
 def rollout_schema() -> RolloutSchema:
-    if not CRD_FILE.exists():
-        pytest.fail(f"the upstream Rollout CRD is missing: {CRD_FILE}")
-    return RolloutSchema.from_crd_file(CRD_FILE)
+    """Both releases' Rollout CRDs: every Rollout is checked against each."""
+    for path in CRD_FILES:
+        if not path.exists():
+            pytest.fail(f"the upstream Rollout CRD is missing: {path}")
+    return RolloutSchema.from_crd_files(*CRD_FILES)
 
 
 def require_tool(name: str, path: str | None = None) -> str:

@@ -19,19 +19,25 @@ from krm_fn import yamlio
 
 @dataclass
 class RolloutSchema:
-    schema: dict[str, Any]
+    schemas: dict[str, dict[str, Any]]
+    """Each CRD file's name, and its v1alpha1 openAPIV3Schema."""
 
     @classmethod
-    def from_crd_file(cls, path: Path) -> RolloutSchema:
-        crd = yaml.safe_load(path.read_text())
-        version = next(v for v in crd["spec"]["versions"] if v["name"] == "v1alpha1")
-        return cls(version["schema"]["openAPIV3Schema"])
+    def from_crd_files(cls, *paths: Path) -> RolloutSchema:
+        schemas = {}
+        for path in paths:
+            crd = yaml.load(path.read_text(), Loader=yaml.CSafeLoader)
+            version = next(v for v in crd["spec"]["versions"] if v["name"] == "v1alpha1")
+            schemas[path.name] = version["schema"]["openAPIV3Schema"]
+        return cls(schemas)
 
     def problems(self, rollout: dict[str, Any]) -> list[str]:
-        rollout = _without_nulls(rollout, self.schema)
-        validator = jsonschema.Draft7Validator(self.schema)
-        found = [f"{'.'.join(map(str, e.absolute_path)) or '<root>'}: {e.message}" for e in validator.iter_errors(rollout)]
-        found.extend(f"{path}: unknown to the schema, the API server would prune it" for path in _pruned(rollout, self.schema, ""))
+        found = []
+        for name, schema in self.schemas.items():
+            cleaned = _without_nulls(rollout, schema)
+            validator = jsonschema.Draft7Validator(schema)
+            found += [f"[{name}] {'.'.join(map(str, e.absolute_path)) or '<root>'}: {e.message}" for e in validator.iter_errors(cleaned)]
+            found += [f"[{name}] {path}: unknown to the schema, the API server would prune it" for path in _pruned(cleaned, schema, "")]
         return found
 
     def assert_valid(self, rollout: dict[str, Any]) -> None:

@@ -292,7 +292,7 @@ MALFORMED = {
         _error(
             "CustomResourceDefinition rollouts.argoproj.io: spec.versions",
             "does not serve v1alpha1 (serves: none), so nothing was converted: "
-            "declare a CRD that serves v1alpha1, such as Argo Rollouts v1.9.1's",
+            "declare a CRD that serves v1alpha1, such as Argo Rollouts v1.10.2's",
         ),
     ),
     "service-selector-a-list": Malformed(

@@ -22,7 +22,7 @@ from .spec import ArgoRolloutsSpec, validation_context
 class ArgoRollouts:
     name = "argo-rollouts"
     spec_model = ArgoRolloutsSpec
-    crd = CRD("rollouts.argoproj.io", "v1alpha1", "https://github.com/argoproj/argo-rollouts/raw/v1.9.1/manifests/crds/rollout-crd.yaml")
+    crd = CRD("rollouts.argoproj.io", "v1alpha1", "https://github.com/argoproj/argo-rollouts/raw/v1.10.2/manifests/crds/rollout-crd.yaml")
     workload = Kind(ROLLOUT_API_VERSION, "Rollout")
     rules: ClassVar[list[Rule]] = list(rules.RULES)
     plan = staticmethod(plan)

@@ -44,7 +44,7 @@ def check(ctx: ArgoContext) -> Iterator[Result]:
         served = ", ".join(sorted({v for crd in crds for v in served_versions(crd)})) or "none"
         yield error(
             f"does not serve {required.version} (serves: {served}), so nothing was converted: "
-            f"declare a CRD that serves {required.version}, such as Argo Rollouts v1.9.1's",
+            f"declare a CRD that serves {required.version}, such as Argo Rollouts v1.10.2's",
             crds[0],
             "spec.versions",
             ID,
