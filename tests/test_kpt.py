@@ -241,3 +241,19 @@ def test_eval_without_a_crd_fails_and_writes_nothing(kpt: str, fn_script: str, p
     assert "requireCRD to false in the function config" in done.stderr
     assert '[FAIL] "' in done.stderr
     assert snapshot(package) == before
+
+
+def test_eval_blue_green_with_a_generated_preview_service(kpt: str, fn_script: str, package: Path, rollout_schema: RolloutSchema) -> None:
+    done = eval_exec(kpt, fn_script, package, "enabled=true", "strategy=blueGreen", "blueGreen={previewService: generate}")
+    assert done.returncode == 0, done.stderr
+    rollout = yaml.safe_load((package / "deployment.yaml").read_text())
+    assert rollout["kind"] == "Rollout"
+    assert rollout["spec"]["strategy"] == {
+        "blueGreen": {"activeService": "agents", "previewService": "agents-preview", "autoPromotionEnabled": False}
+    }
+    rollout_schema.assert_valid(rollout)
+    preview = yaml.safe_load((package / "service_agents-preview.yaml").read_text())
+    active = yaml.safe_load((package / "service.yaml").read_text())
+    assert (preview["kind"], preview["metadata"]["name"]) == ("Service", "agents-preview")
+    assert preview["spec"]["selector"] == active["spec"]["selector"] and preview["spec"].get("type", "ClusterIP") == "ClusterIP"
+    assert_accepted("".join("---\n" + path.read_text() for path in sorted(package.glob("*.yaml"))))

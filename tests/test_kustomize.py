@@ -202,3 +202,17 @@ def test_workload_ref_mode_keeps_the_deployments(tmp_path: Path, rollout_schema:
         assert "template" not in rollout["spec"]
     hpa = yaml.safe_load(objects[("HorizontalPodAutoscaler", "agents", "agents-controllers")])
     assert hpa["spec"]["scaleTargetRef"]["kind"] == "Rollout"
+
+
+def test_blue_green_with_generated_preview_services(tmp_path: Path, rollout_schema: RolloutSchema) -> None:
+    overlay = _overlay(tmp_path, {"enabled": True, "strategy": "blueGreen", "blueGreen": {"previewService": "generate"}})
+    objects = documents(build(overlay))  # build() has the judge accept every Rollout and Service
+    for name, service in (("agents", "agents"), ("agents-controllers", "agents-controllers")):
+        rollout = yaml.safe_load(objects[("Rollout", "agents", name)])
+        rollout_schema.assert_valid(rollout)
+        assert rollout["spec"]["strategy"] == {
+            "blueGreen": {"activeService": service, "previewService": f"{service}-preview", "autoPromotionEnabled": False}
+        }
+        preview = yaml.safe_load(objects[("Service", "agents", f"{service}-preview")])
+        active = yaml.safe_load(objects[("Service", "agents", service)])
+        assert preview["spec"]["selector"] == active["spec"]["selector"] and preview["spec"].get("type", "ClusterIP") == "ClusterIP"
