@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 import tools
 from conftest import IN_CI, REPO
@@ -111,7 +112,7 @@ def test_golden_case_matches_the_console_script(bundle: Path, case: str) -> None
     source = (GOLDEN / case / "input.yaml").read_bytes()
     expected, actual = run(console_script(), source), run(bundle, source)
     assert not mismatches(case, expected, actual), "\n".join(mismatches(case, expected, actual))
-    assert actual.returncode == int((GOLDEN / case / "expected-exit-code").read_text())
+    assert actual.returncode == yaml.safe_load((GOLDEN / case / ".expected" / "config.yaml").read_text())["exitCode"]
 
 
 def test_golden_cases_match_with_no_environment(bundle: Path) -> None:
