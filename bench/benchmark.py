@@ -142,17 +142,18 @@ def interleaved(commands: dict[str, tuple[list[str], Path | None, Path | None]],
     return {name: {k: statistics.median(s[k] for s in runs) for k in ("wall", "cpu", "rss")} for name, runs in samples.items()}
 
 
-def overlay_list(tmp: Path) -> Path:
-    """The canary overlay's input as kustomize hands it over: the chart's objects and the v1.10.2 CRD."""
+def overlay_list(tree: Path) -> Path:
+    """The canary overlay's input exactly as kustomize hands it to the function (captured by a `tee` transformer)."""
+    captured = tree / "overlay.yaml"
     done = subprocess.run(
-        [str(TOOLS / "kustomize"), "build", "--enable-helm", str(REPO / "kustomize" / "base")],
+        [str(TOOLS / "kustomize"), "build", "--enable-alpha-plugins", "--enable-exec", "--enable-helm", str(tree / "capture")],
         capture_output=True,
         text=True,
-        check=True,
         env=ENV,
     )
-    items = [*yaml.safe_load_all(done.stdout), yaml.safe_load(CRD_1_10.read_text())]
-    return write_list(tmp / "overlay.yaml", items)
+    if done.returncode != 0 or not captured.exists():
+        sys.exit(f"capturing the overlay's list failed:\n{done.stderr}")
+    return captured
 
 
 def kustomize_tree(tmp: Path) -> Path:
@@ -167,7 +168,10 @@ def kustomize_tree(tmp: Path) -> Path:
     copy = root / "copy-stdin"
     copy.write_text("#!/bin/sh\nexec cat\n")
     copy.chmod(0o755)
-    transformers = {"function": "krm-progressive-delivery", "copy": str(copy)}
+    capture = root / "capture-stdin"
+    capture.write_text(f"#!/bin/sh\nexec tee {root / 'overlay.yaml'}\n")
+    capture.chmod(0o755)
+    transformers = {"function": "krm-progressive-delivery", "copy": str(copy), "capture": str(capture)}
     for name, path in transformers.items():
         (root / name).mkdir()
         fn = {**CONFIG, "metadata": {"name": "canary", "annotations": {"config.kubernetes.io/function": f"exec:\n  path: {path}\n"}}}
@@ -192,10 +196,11 @@ def main() -> None:
     sizes = [100, 500, 1000] if args.quick else [100, 1000, 5000]
     OUT.mkdir(exist_ok=True)
     rows: list[tuple[str, str, str, str]] = []
+    tree = kustomize_tree(OUT)
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
         one = write_list(tmp / "one.yaml", [deployment(0)])
-        overlay = overlay_list(tmp)
+        overlay = overlay_list(tree)
         start = interleaved({"fn-one": (FUNCTION, one, None), "fn-overlay": (FUNCTION, overlay, None), "pass": (PASS, None, None)}, repeats)
         base = start["pass"]["wall"]
         rows.append(
@@ -240,7 +245,6 @@ def main() -> None:
             for a, b, m in zip(sizes[1:], sizes[2:], marginal[1:], strict=False)
         )
 
-    tree = kustomize_tree(OUT)
     try:
         build = [str(TOOLS / "kustomize"), "build", "--enable-alpha-plugins", "--enable-exec", "--enable-helm"]
         k = interleaved({v: ([*build, v], None, tree) for v in ("function", "copy", "patch")}, max(3, repeats // 3))

@@ -14,8 +14,8 @@ import os
 import sys
 from typing import BinaryIO, NoReturn, TextIO
 
-from . import __version__, postrender, process, resource_list
-from .results import has_errors
+from . import __version__, postrender, process, resource_list, yamlio
+from .results import Result, has_errors
 
 PROG = "krm-progressive-delivery"
 DESCRIPTION = f"""\
@@ -59,6 +59,14 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def run_list(lst: resource_list.ResourceList) -> tuple[str, list[Result]]:
+    results = resource_list.item_problems(lst.items)
+    items = lst.items
+    if not results:
+        items, results = process.run(items, lst.doc.get("functionConfig"))
+    return resource_list.render(lst, items, results), results
+
+
 def main(
     argv: list[str] | None = None,
     stdin: BinaryIO | None = None,
@@ -82,12 +90,10 @@ def main(
         if args.post_renderer is not None:
             text, results = postrender.run(data, args.post_renderer)
         else:
-            doc = resource_list.parse(data)
-            results = resource_list.item_problems(doc["items"])
-            items = doc["items"]
-            if not results:
-                items, results = process.run(items, doc.get("functionConfig"))
-            text = resource_list.render(doc, items, results)
+            try:
+                text, results = run_list(resource_list.parse(data))
+            except yamlio.InputError:  # in an item read late: the whole input, parsed, says where
+                text, results = run_list(resource_list.parse(data, whole=True))
     except (resource_list.MalformedInputError, postrender.ConfigFileError) as problem:
         err.write(f"{PROG}: error: {problem}\n")
         return 1

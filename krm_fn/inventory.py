@@ -11,14 +11,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from .labelselector import LabelSelector, service_selector
-from .resource import Resource, ResourceId
+from .resource import Resource, ResourceId, parse_all
 
 SERVICE = ("", "Service")
 
 
 class Inventory:
-    def __init__(self, items: list[dict[str, Any]]) -> None:
-        self.resources = [Resource(item) for item in items]
+    def __init__(self, resources: list[Resource]) -> None:
+        self.resources = resources
         self._by_kind: dict[tuple[str, str], list[Resource]] = {}
         for resource in self.resources:
             self._by_kind.setdefault((resource.group, resource.kind), []).append(resource)
@@ -47,6 +47,7 @@ class Inventory:
         each of the pod's labels instead of scanning every Service (quadratic on big lists).
         """
         if self._services is None:
+            parse_all(self.of_kind(*SERVICE))
             self._services = {}
             for position, service in enumerate(self.of_kind(*SERVICE)):
                 selector = service_selector(service.get("spec", "selector"))

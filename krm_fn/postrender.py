@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from . import process, resource_list, yamlio
+from .resource import Resource
 from .results import Result
 
 
@@ -38,9 +39,10 @@ def run(data: bytes, config_path: str) -> tuple[str, list[Result]]:
         items = yamlio.load_all(data) if data.strip() else []
     except yamlio.InputError as err:
         raise resource_list.MalformedInputError(f"the manifests are not valid YAML: {err}") from None
-    results = resource_list.item_problems(items)
+    resources = [Resource(item) for item in items]
+    results = resource_list.item_problems(resources)
     if not results:
-        items, results = process.run(items, fn_config)
+        resources, results = process.run(resources, fn_config)
     if any(r.severity == "error" for r in results):
         return "", results
-    return yamlio.dump_all(items), results
+    return yamlio.dump_all([resource.obj for resource in resources]), results

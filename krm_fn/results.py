@@ -25,7 +25,7 @@ class Result:
         if self.resource is None:
             return None
         meta = self.resource.metadata
-        ref = {"apiVersion": self.resource.obj.get("apiVersion"), "kind": self.resource.obj.get("kind"), "name": meta.get("name")}
+        ref = {"apiVersion": self.resource.get("apiVersion"), "kind": self.resource.get("kind"), "name": meta.get("name")}
         if meta.get("namespace"):
             ref["namespace"] = meta["namespace"]
         return {k: str(v) for k, v in ref.items() if v is not None}

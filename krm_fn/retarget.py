@@ -6,11 +6,9 @@ anything, silently. Only a target in the autoscaler's own namespace is the same 
 
 from __future__ import annotations
 
-from typing import Any
-
 from .inventory import Inventory
 from .providers import Kind
-from .resource import Resource
+from .resource import Resource, parse_all
 from .results import Result, info, warning
 
 RULE = "retarget"
@@ -25,35 +23,36 @@ _IMPLIED_KIND = {"ScaledObject": "Deployment"}
 
 
 def retarget(
-    items: list[dict[str, Any]], converted: set[tuple[str, str]], workload: Kind, inventory: Inventory
-) -> tuple[list[dict[str, Any]], list[Result]]:
+    items: list[Resource], converted: set[tuple[str, str]], workload: Kind, inventory: Inventory
+) -> tuple[list[Resource], list[Result]]:
     """Items with every autoscaler of a converted Deployment pointed at `workload`, and a result for each.
 
     `converted` holds the (namespace, name) of each converted Deployment; `inventory` is the
     list before the conversion.
     """
-    output, results = [], []
-    for item in items:
-        resource = Resource(item)
+    output: list[Resource] = []
+    results: list[Result] = []
+    parse_all(item for item in items if (item.group, item.kind) in AUTOSCALERS)
+    for resource in items:
         field = AUTOSCALERS.get((resource.group, resource.kind))
         if field is None:
-            output.append(item)
+            output.append(resource)
             continue
         ref = resource.get("spec", field)
         if not isinstance(ref, dict):
             results.append(warning(f"has no spec.{field} to retarget", resource, f"spec.{field}", RULE))
-            output.append(item)
+            output.append(resource)
             continue
         if ref.get("kind", _IMPLIED_KIND.get(resource.kind)) != "Deployment":
-            output.append(item)
+            output.append(resource)
             continue
         key = (resource.namespace, str(ref.get("name", "")))
         if key in converted:
             new_ref = {**ref, "apiVersion": workload.api_version, "kind": workload.kind}
-            output.append({**item, "spec": {**item["spec"], field: new_ref}})
+            output.append(Resource({**resource.obj, "spec": {**resource.obj["spec"], field: new_ref}}, origin=resource))
             results.append(info(f"spec.{field} now targets {workload.kind} {key[1]}", resource, f"spec.{field}", RULE))
             continue
-        output.append(item)
+        output.append(resource)
         if not inventory.has("apps", "Deployment", *key):
             where = f" in namespace {key[0]}" if key[0] else ""
             results.append(

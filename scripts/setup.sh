@@ -25,6 +25,10 @@ if [[ ! -e $stamp ]]; then
     touch "$stamp"
 fi
 
+# Bytecode for the package, once: where PYTHONDONTWRITEBYTECODE is set, every run would
+# otherwise compile it again (about 35 ms of each start).
+"$VENV/bin/python" -m compileall -q "$REPO_ROOT/krm_fn" >&2
+
 tools_bin="$("$REPO_ROOT/scripts/install-tools.sh" --print-path)"
 "$REPO_ROOT/scripts/fetch-rollout-crd.sh" >&2
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from krm_fn import cli, yamlio
+from krm_fn import cli, resource_list, yamlio
 
 from rollout_schema import RolloutSchema
 
@@ -46,11 +46,19 @@ class Run:
 
 
 def run_fn(data: bytes | str) -> Run:
-    """Run the function in-process, exactly as the console script does."""
+    """Run the function in-process, exactly as the console script does.
+
+    Where the list's text was taken apart (items passed through as text), the same run over the
+    list parsed whole must mean the same: the same results, the same items.
+    """
     raw = data.encode() if isinstance(data, str) else data
     out, err = io.StringIO(), io.StringIO()
     code = cli.main([], io.BytesIO(raw), out, err)
-    return Run(code, out.getvalue(), err.getvalue())
+    run = Run(code, out.getvalue(), err.getvalue())
+    if run.stdout and resource_list.parse(raw).split is not None:
+        whole, _ = cli.run_list(resource_list.parse(raw, whole=True))
+        assert yamlio.load(whole) == run.doc, "passing items through as text changed what the output means"
+    return run
 
 
 @pytest.fixture(scope="session")

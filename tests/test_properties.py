@@ -485,6 +485,7 @@ def valid_labels(rollout: dict[str, Any]) -> bool:
         rollout["spec"]["selector"].get("matchLabels"),
     ]
     values = [v for found in maps if isinstance(found, dict) for v in found.values()]
+    values += [v for expression in rollout["spec"]["selector"].get("matchExpressions") or [] for v in expression.get("values") or []]
     return all(isinstance(v, str) and len(v) <= 63 and LABEL_VALUE.fullmatch(v) for v in values)
 
 

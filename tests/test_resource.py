@@ -86,7 +86,7 @@ def _item(kind: str, name: str, namespace: str = "shop", api_version: str = "v1"
 
 def test_inventory_indexes_by_kind_and_id() -> None:
     items = [_item("Service", "a"), _item("Deployment", "a", api_version="apps/v1"), _item("Service", "b", "other")]
-    inventory = Inventory(items)
+    inventory = Inventory([Resource(item) for item in items])
     assert [r.name for r in inventory.of_kind("", "Service")] == ["a", "b"]
     assert inventory.has("apps", "Deployment", "shop", "a") and not inventory.has("apps", "Deployment", "other", "a")
     assert inventory.names("", "Service") == {"a", "b"} and inventory.names("", "Service", "shop") == {"a"}
@@ -110,4 +110,4 @@ def test_services_selecting(labels: dict[str, str], expected: list[str]) -> None
         _item("Service", "elsewhere", "other", selector={"app": "web"}),
         _item("Service", "broken", selector="app=web"),
     ]
-    assert [s.name for s in Inventory(services).services_selecting("shop", labels)] == expected
+    assert [s.name for s in Inventory([Resource(s) for s in services]).services_selecting("shop", labels)] == expected

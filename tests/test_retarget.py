@@ -8,6 +8,7 @@ import pytest
 
 from krm_fn.inventory import Inventory
 from krm_fn.providers import Kind
+from krm_fn.resource import Resource
 from krm_fn.retarget import retarget
 
 ROLLOUT = Kind("argoproj.io/v1alpha1", "Rollout")
@@ -76,7 +77,8 @@ def test_retarget(scaler: dict[str, Any], after: Any, result: tuple[str, str] | 
     kept = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "kept", "namespace": "shop"}}
     field = next(k for k in scaler["spec"] if k != "x")
     before = dict(scaler["spec"])
-    output, results = retarget([scaler, kept], {("shop", "web")}, ROLLOUT, Inventory([scaler, kept]))
-    assert output[0]["spec"] == {field: after, "x": 1} and output[1] is kept
+    resources = [Resource(scaler), Resource(kept)]
+    output, results = retarget(resources, {("shop", "web")}, ROLLOUT, Inventory(resources))
+    assert output[0].obj["spec"] == {field: after, "x": 1} and output[1] is resources[1]
     assert scaler["spec"] == before  # the input is not mutated
     assert [(r.severity, r.message) for r in results] == ([result] if result else [])

@@ -65,14 +65,17 @@ class Context(Generic[SpecT, TargetT]):
 
 @dataclass
 class Conversion:
-    """What replaces one Deployment in the output, and the results that say so."""
+    """What replaces one Deployment in the output (items as data, or Resources), and the results that say so."""
 
-    items: list[dict[str, Any]]
+    items: list[Any]
     results: list[Result] = field(default_factory=list)
 
 
 class Rule(Protocol):
     ID: str
+    PER_TARGET: bool
+    """It checks each target on its own (the targets are checked one at a time, each let go of after);
+    else it checks the list once, with every target."""
     UNCONVERTIBLE: bool
     """Its errors say that a valid Deployment cannot become the provider's workload: one that no
     `selector.names` entry named is then left as a Deployment, with the error as a warning."""
@@ -95,8 +98,8 @@ class Provider(Protocol):
         """What the spec's field validators need to know of the rest of the raw spec."""
         ...
 
-    def plan(self, spec: Any, inventory: Inventory, selected: Iterable[Target]) -> tuple[list[Any], list[Result]]:
-        """The targets to convert (the provider's own Target subclass), and results for any it leaves."""
+    def plan(self, spec: Any, inventory: Inventory, selected: Iterable[Target]) -> Iterator[Any]:
+        """The targets to convert (the provider's own Target subclass), one at a time."""
         ...
 
     def convert(self, spec: Any, target: Any) -> Conversion: ...

@@ -16,6 +16,7 @@ from ..results import Result, info, warning
 from ..select import is_deployment, matches
 
 ID = "selection"
+PER_TARGET = False
 
 
 def check(ctx: Context[Any, Any]) -> Iterator[Result]:

@@ -14,6 +14,7 @@ from ..providers import Context
 from ..results import Result, error
 
 ID = "shape"
+PER_TARGET = True
 
 _MAPPINGS = (
     ("spec",),

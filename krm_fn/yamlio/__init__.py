@@ -19,7 +19,7 @@ from .errors import InputError, one_line
 from .loader import BaseLoader, Loader
 from .scalars import as_applied
 
-__all__ = ["InputError", "as_applied", "dump", "dump_all", "load", "load_all"]
+__all__ = ["InputError", "as_applied", "dump", "dump_all", "load", "load_all", "load_documents"]
 
 
 def _reject_duplicate_json_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -77,6 +77,23 @@ def load_all(data: bytes | str) -> list[Any]:
         raise InputError(one_line(err)) from None
     if "&" in text:
         guards.check_expansion(documents)
+    return documents
+
+
+def load_documents(texts: list[str]) -> list[Any]:
+    """Parse many one-document texts in one pass (each must be a document of its own, without `---`)."""
+    if not texts:
+        return []
+    stream = "".join("---\n" + text for text in texts)
+    guards.check_depth(stream, BaseLoader)
+    try:
+        documents = list(yaml.load_all(stream, Loader=Loader))
+    except yaml.YAMLError as err:
+        raise InputError(one_line(err)) from None
+    if "&" in stream:
+        guards.check_expansion(documents)
+    if len(documents) != len(texts):
+        raise InputError(f"expected {len(texts)} documents, read {len(documents)}")
     return documents
 
 

@@ -35,12 +35,12 @@ class ArgoRollouts:
     def convert(spec: ArgoRolloutsSpec, target: ArgoTarget) -> Conversion:
         deployment = target.deployment
         if spec.migration == "workloadRef":
-            items = [deployment.obj, workload_ref_rollout(deployment.obj, target.strategy, spec.scaleDown)]
+            items: list[Any] = [deployment, workload_ref_rollout(deployment.obj, target.strategy, spec.scaleDown)]
             how = f"a Rollout now drives it through workloadRef (scaleDown: {spec.scaleDown})"
         else:
             items = [to_rollout(deployment.obj, target.strategy, target.template.template)]
             how = "converted to an Argo Rollout"
-        items.extend(service.obj for service in target.generated)
+        items.extend(target.generated)
         results = [info(f"{how} ({_summary(target)})", deployment, rule="convert")]
         role = "canary" if target.canary is not None else "preview"
         for service in target.generated:  # each a clone of one of the Services selecting the pods

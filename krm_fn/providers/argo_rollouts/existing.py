@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from ...config.errors import Loc, to_results
 from ...inventory import Inventory
 from ...providers import Context
-from ...resource import Resource
+from ...resource import Resource, parse_all
 from ...results import Result, warning
 from .bluegreen import BlueGreenOptions
 from .options import CanaryOptions
@@ -32,7 +32,9 @@ def check_existing(spec: ArgoRolloutsSpec, inventory: Inventory, rules: list[Any
     if spec.checkExisting == "off":
         return []
     found: list[Result] = []
-    for index, rollout in enumerate(inventory.of_kind("argoproj.io", "Rollout")):
+    rollouts = inventory.of_kind("argoproj.io", "Rollout")
+    parse_all(rollouts)
+    for index, rollout in enumerate(rollouts):
         own, problems = _strategy_as_config(rollout)
         found.extend(problems)
         if own is None:  # the rest is still checked, against the strategy's defaults

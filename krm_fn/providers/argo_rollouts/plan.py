@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from ...inventory import Inventory
 from ...providers import Context, Target
-from ...resource import Resource
-from ...results import Result
+from ...resource import Resource, parse_all
 from .bluegreen import plan_blue_green
 from .canary import plan_canary
 from .spec import ArgoRolloutsSpec
@@ -46,17 +45,19 @@ ArgoContext = Context[ArgoRolloutsSpec, ArgoTarget]
 def driven_by_workload_ref(inventory: Inventory) -> set[tuple[str, str]]:
     """Deployments that a Rollout in the list already drives through `workloadRef`."""
     found = set()
-    for rollout in inventory.of_kind("argoproj.io", "Rollout"):
+    rollouts = inventory.of_kind("argoproj.io", "Rollout")
+    parse_all(rollouts)
+    for rollout in rollouts:
         ref = rollout.get("spec", "workloadRef")
         if isinstance(ref, dict) and ref.get("kind") == "Deployment":
             found.add((rollout.namespace, str(ref.get("name"))))
     return found
 
 
-def plan(spec: ArgoRolloutsSpec, inventory: Inventory, selected: Iterable[Target]) -> tuple[list[ArgoTarget], list[Result]]:
+def plan(spec: ArgoRolloutsSpec, inventory: Inventory, selected: Iterable[Target]) -> Iterator[ArgoTarget]:
+    """Each selected Deployment's target, as it is asked for (the Deployment read whole only then)."""
     # In workloadRef mode a Deployment already driven by a Rollout is done: a second run is a no-op.
     done = driven_by_workload_ref(inventory) if spec.migration == "workloadRef" else set()
-    targets = []
     for chosen in selected:
         deployment = chosen.deployment
         if (deployment.namespace, deployment.name) in done:
@@ -67,5 +68,4 @@ def plan(spec: ArgoRolloutsSpec, inventory: Inventory, selected: Iterable[Target
             planned = plan_canary(spec, deployment, inventory)
         # workloadRef: the Deployment keeps its template, and the Rollout has none of its own.
         template = accept(deployment.get("spec", "template")) if spec.migration == "convert" else Accepted(None)
-        targets.append(ArgoTarget(chosen.index, deployment, planned.strategy, planned.services, planned.generated, template))
-    return targets, []
+        yield ArgoTarget(chosen.index, deployment, planned.strategy, planned.services, planned.generated, template)

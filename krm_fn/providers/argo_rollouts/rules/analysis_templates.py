@@ -14,6 +14,7 @@ from ....results import Result, warning
 from ..plan import ArgoContext
 
 ID = "analysis-templates"
+PER_TARGET = True
 UNCONVERTIBLE = False
 EXISTING = True
 NEEDS_TEMPLATE = False

@@ -12,6 +12,7 @@ from ....results import Result, error
 from ..plan import ArgoContext
 
 ID = "bluegreen-revisions"
+PER_TARGET = True
 UNCONVERTIBLE = False
 EXISTING = True
 NEEDS_TEMPLATE = False

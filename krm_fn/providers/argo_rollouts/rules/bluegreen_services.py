@@ -17,6 +17,7 @@ from ..plan import ArgoContext, ArgoTarget
 from ..services import GENERATE
 
 ID = "bluegreen-services"
+PER_TARGET = True
 UNCONVERTIBLE = False
 EXISTING = True
 NEEDS_TEMPLATE = True

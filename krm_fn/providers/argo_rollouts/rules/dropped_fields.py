@@ -13,6 +13,7 @@ from ..convert import dropped_fields
 from ..plan import ArgoContext
 
 ID = "dropped-fields"
+PER_TARGET = True
 UNCONVERTIBLE = False
 EXISTING = False
 NEEDS_TEMPLATE = False

@@ -12,6 +12,7 @@ from ....results import Result, error
 from ..plan import ArgoContext
 
 ID = "name-conflict"
+PER_TARGET = True
 UNCONVERTIBLE = False
 EXISTING = False
 NEEDS_TEMPLATE = False

@@ -18,6 +18,7 @@ from ....results import Result, error, warning
 from ..plan import ArgoContext
 
 ID = "pod-template"
+PER_TARGET = True
 UNCONVERTIBLE = True
 EXISTING = True
 NEEDS_TEMPLATE = True

@@ -13,6 +13,7 @@ from ....results import Result, error
 from ..plan import ArgoContext
 
 ID = "progress-deadline"
+PER_TARGET = True
 UNCONVERTIBLE = False
 EXISTING = True
 NEEDS_TEMPLATE = False

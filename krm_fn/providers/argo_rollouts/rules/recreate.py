@@ -16,6 +16,7 @@ from ....results import Result, error
 from ..plan import ArgoContext
 
 ID = "recreate-strategy"
+PER_TARGET = True
 UNCONVERTIBLE = True
 EXISTING = False
 NEEDS_TEMPLATE = False

@@ -15,6 +15,7 @@ from ....results import Result, error
 from ..plan import ArgoContext
 
 ID = "selector"
+PER_TARGET = True
 UNCONVERTIBLE = False
 EXISTING = True
 NEEDS_TEMPLATE = True

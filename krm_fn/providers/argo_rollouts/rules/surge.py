@@ -15,6 +15,7 @@ from ..canary import never_replaces, surge_settings
 from ..plan import ArgoContext
 
 ID = "surge"
+PER_TARGET = True
 UNCONVERTIBLE = False
 EXISTING = True
 NEEDS_TEMPLATE = False

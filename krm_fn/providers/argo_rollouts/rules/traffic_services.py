@@ -16,6 +16,7 @@ from ..plan import ArgoContext
 from ..services import GENERATE
 
 ID = "traffic-services"
+PER_TARGET = True
 UNCONVERTIBLE = False
 EXISTING = True
 NEEDS_TEMPLATE = False
