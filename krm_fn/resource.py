@@ -90,7 +90,7 @@ class Resource:
             and isinstance(origin.obj, dict)
             and isinstance(self.obj, dict)
         ):
-            document = blocks.rewrite(blocks.item_document(origin.source, origin.column), origin.obj, self.obj, yamlio.dump)
+            document = blocks.rewrite(blocks.item_document(origin.source, origin.column), origin.obj, self.obj, yamlio.dump_cached)
             return blocks.to_item(document, column)
         return blocks.as_item(yamlio.dump([self.obj]), column)
 

@@ -17,7 +17,7 @@ from . import guards
 from .dumper import Dumper
 from .errors import InputError, one_line
 from .loader import BaseLoader, Loader
-from .scalars import as_applied
+from .scalars import AmbiguousTagged, as_applied
 
 __all__ = ["InputError", "as_applied", "dump", "dump_all", "load", "load_all", "load_documents"]
 
@@ -113,3 +113,30 @@ def dump(data: Any) -> str:
 def dump_all(documents: list[Any]) -> str:
     """A stream of documents, each opened by `---`."""
     return "".join("---\n" + dump(document) for document in documents)
+
+
+_dumped: dict[Any, str] = {}
+
+
+def _frozen(value: Any) -> Any:
+    """A hashable stand-in for `value` that tells apart everything the writer tells apart (types included)."""
+    kind = type(value)
+    if kind is dict:
+        return (dict, tuple((_frozen(k), _frozen(v)) for k, v in value.items()))
+    if kind is list:
+        return (list, tuple(_frozen(v) for v in value))
+    if kind is AmbiguousTagged:
+        return (kind, value.tag, value.value)
+    return (kind, value)
+
+
+def dump_cached(data: Any) -> str:
+    """`dump`, remembered: the same small blocks (a canary strategy, `kind: Rollout`) are written once a run."""
+    try:
+        key = _frozen(data)
+        found = _dumped.get(key)
+    except TypeError:  # something unhashable: write it every time
+        return dump(data)
+    if found is None:
+        found = _dumped[key] = dump(data)
+    return found
