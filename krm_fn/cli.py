@@ -14,7 +14,7 @@ import os
 import sys
 from typing import BinaryIO, NoReturn, TextIO
 
-from . import __version__, postrender, process, resource_list, yamlio
+from . import __version__, process, resource_list, yamlio
 from .results import Result, has_errors
 
 PROG = "krm-progressive-delivery"
@@ -88,13 +88,15 @@ def main(
     data = (stdin or sys.stdin.buffer).read()
     try:
         if args.post_renderer is not None:
+            from . import postrender  # only this flag needs it
+
             text, results = postrender.run(data, args.post_renderer)
         else:
             try:
                 text, results = run_list(resource_list.parse(data))
             except yamlio.InputError:  # in an item read late: the whole input, parsed, says where
                 text, results = run_list(resource_list.parse(data, whole=True))
-    except (resource_list.MalformedInputError, postrender.ConfigFileError) as problem:
+    except resource_list.MalformedInputError as problem:
         err.write(f"{PROG}: error: {problem}\n")
         return 1
     except Exception as crash:  # never a traceback for the user, but never a silent pass either

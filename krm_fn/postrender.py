@@ -17,19 +17,16 @@ from .resource import Resource
 from .results import Result
 
 
-class ConfigFileError(ValueError):
-    """The config file cannot be read; the message is one line."""
-
-
 def read_config(path: str) -> Any:
+    """The config file's content; a file that cannot be read is unusable input (one line, exit 1)."""
     try:
         data = Path(path).read_bytes()
     except OSError as err:
-        raise ConfigFileError(f"cannot read the config file {path}: {err.strerror}") from None
+        raise resource_list.MalformedInputError(f"cannot read the config file {path}: {err.strerror}") from None
     try:
         return yamlio.load(data)
     except yamlio.InputError as err:
-        raise ConfigFileError(f"the config file {path} is not valid YAML: {err}") from None
+        raise resource_list.MalformedInputError(f"the config file {path} is not valid YAML: {err}") from None
 
 
 def run(data: bytes, config_path: str) -> tuple[str, list[Result]]:

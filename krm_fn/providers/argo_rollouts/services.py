@@ -5,7 +5,6 @@ An added Service is a ClusterIP clone of the Service that selects the Deployment
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,6 +38,8 @@ def generated_name(service: str, suffix: str) -> str:
     name = f"{service}-{suffix}"
     if len(name) <= SERVICE_NAME_LIMIT:
         return name
+    import hashlib  # rarely needed: not at every start
+
     digest = hashlib.sha256(service.encode()).hexdigest()[:5]
     return f"{service[: SERVICE_NAME_LIMIT - len(suffix) - 7]}-{digest}-{suffix}"
 
