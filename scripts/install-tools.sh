@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install pinned kustomize and helm binaries into .tools/bin/ at the repo root,
-# build the test tools rollout-validate (scripts/build-validator.sh) and argocd-build
-# (scripts/build-argocd-build.sh) there, and check that kpt is available.
+# build the test tools rollout-validate and argocd-build there (scripts/build-go-tool.sh), and
+# check that kpt is available.
 #
 # Usage:
 #   scripts/install-tools.sh               # install if needed, then print one
@@ -116,8 +116,8 @@ kpt_version="$(kpt version 2>/dev/null)" || die "'$kpt_path version' failed"
 install_kustomize
 install_helm
 install_helm4
-validator="$("$REPO_ROOT/scripts/build-validator.sh")"
-argocd_build="$("$REPO_ROOT/scripts/build-argocd-build.sh")"
+validator="$("$REPO_ROOT/scripts/build-go-tool.sh" rollout-validate)"
+argocd_build="$("$REPO_ROOT/scripts/build-go-tool.sh" argocd-build)"
 
 if $print_path; then
     echo "$BIN_DIR"
@@ -125,7 +125,7 @@ else
     echo "kustomize $KUSTOMIZE_VERSION $BIN_DIR/kustomize"
     echo "helm $HELM_VERSION $BIN_DIR/helm"
     echo "helm4 $HELM4_VERSION $BIN_DIR/helm4"
-    echo "rollout-validate $(cut -c1-12 "$validator.inputs") $validator"
+    echo "rollout-validate $(cut -c1-12 "$validator.inputs-sha256") $validator"
     echo "argocd-build $(sed -n 's/^\tgithub.com\/argoproj\/argo-cd\/v3 //p' "$REPO_ROOT/tests/go/argocd-build/go.mod") $argocd_build"
     echo "kpt $kpt_version $kpt_path"
 fi

@@ -1,6 +1,6 @@
 """Argo CD as the host: Argo CD v3.6.1's own code renders the example Application and the canary overlay.
 
-argocd-build (tests/go/argocd-build, built into .tools/bin by scripts/build-argocd-build.sh) runs the
+argocd-build (tests/go/argocd-build, built into .tools/bin by scripts/build-go-tool.sh) runs the
 repo-server's util/kustomize (`kustomize build <path> <kustomize.buildOptions>` from the repository
 root, with the repo-server's helm and git wrappers), the sidecar's argocd-cmp-server for the Config
 Management Plugin variant, and the API server's create validation for the install overlays in
@@ -78,9 +78,14 @@ def argocd(tmp_path_factory: pytest.TempPathFactory) -> Host:
 @pytest.fixture(scope="session")
 def argocd_module() -> Path:
     """github.com/argoproj/argo-cd/v3 in the Go module cache (downloaded if needed)."""
-    result = subprocess.run([str(REPO / "scripts" / "build-argocd-build.sh"), "--module-dir"], capture_output=True, text=True, timeout=1800)
+    result = subprocess.run(
+        [str(REPO / "scripts" / "build-go-tool.sh"), "argocd-build", "--module-dir", "github.com/argoproj/argo-cd/v3"],
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
     if result.returncode != 0:
-        message = f"scripts/build-argocd-build.sh --module-dir failed: {result.stderr}"
+        message = f"scripts/build-go-tool.sh argocd-build --module-dir failed: {result.stderr}"
         if IN_CI:
             pytest.fail(message)
         pytest.skip(message)

@@ -1,6 +1,6 @@
 """The test judge: would the API server and the Argo Rollouts controller accept these objects?
 
-Runs .tools/bin/rollout-validate (tests/go/rollout-validate, built by scripts/build-validator.sh)
+Runs .tools/bin/rollout-validate (tests/go/rollout-validate, built by scripts/build-go-tool.sh)
 once per batch. It validates every argoproj.io/v1alpha1 Rollout against each Rollout CRD given
 (pruning, defaulting, schema, list-map uniqueness, metadata; then the controller's own validation)
 and every v1 Service with Kubernetes' Service validation; other objects are ignored.
