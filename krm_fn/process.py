@@ -60,7 +60,7 @@ def run(items: list[Resource], fn_config: Any) -> tuple[list[Resource], list[Res
             # A Deployment with fields of the wrong type has its error; the provider's rules
             # would only repeat it in their own words.
             misshapen = any(r.rule == rules.shape.ID for r in own)
-            if rule.PER_TARGET and (generic or not misshapen):
+            if rule.TRAITS.per_target and (generic or not misshapen):
                 for result in rule.check(context):
                     own.append(result)
                     found.append((order, place, result))
@@ -73,13 +73,13 @@ def run(items: list[Resource], fn_config: Any) -> tuple[list[Resource], list[Res
         target.deployment.release()
     context = Context(spec, inventory, planned, provider)
     for order, (rule, _) in enumerate(checks):
-        if not rule.PER_TARGET:
+        if not rule.TRAITS.per_target:
             found.extend((order, -1, result) for result in rule.check(context))
     found.sort(key=lambda entry: entry[:2])
     results = [result for _, _, result in found]
     results.extend(provider.check_existing(spec, inventory))
     if not spec.selector.names:
-        planned, results = leave_unconvertible(planned, results, {rule.ID for rule in provider.rules if rule.UNCONVERTIBLE})
+        planned, results = leave_unconvertible(planned, results, {rule.ID for rule in provider.rules if rule.TRAITS.unconvertible})
     if has_errors(results):
         return items, results
     converted = {target.index for target in planned}

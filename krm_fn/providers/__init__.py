@@ -71,18 +71,25 @@ class Conversion:
     results: list[Result] = field(default_factory=list)
 
 
-class Rule(Protocol):
-    ID: str
-    PER_TARGET: bool
-    """It checks each target on its own (the targets are checked one at a time, each let go of after);
-    else it checks the list once, with every target."""
-    UNCONVERTIBLE: bool
+@dataclass(frozen=True)
+class Traits:
+    """How the orchestration runs a rule."""
+
+    per_target: bool = True
+    """It checks each target on its own (the targets are checked one at a time, each let go of
+    after); else it checks the list once, with every target."""
+    unconvertible: bool = False
     """Its errors say that a valid Deployment cannot become the provider's workload: one that no
     `selector.names` entry named is then left as a Deployment, with the error as a warning."""
-    EXISTING: bool
+    existing: bool = False
     """It also checks the provider's workloads already in the list (which are never changed)."""
-    NEEDS_TEMPLATE: bool
+    needs_template: bool = False
     """It reads the pod template (which a workload already in the list may take from elsewhere)."""
+
+
+class Rule(Protocol):
+    ID: str
+    TRAITS: Traits
 
     def check(self, ctx: Any) -> Iterator[Result]: ...
 

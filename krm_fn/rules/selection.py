@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ..providers import Context
+from ..providers import Context, Traits
 from ..results import Result, info, warning
 from ..select import is_deployment, matches
 
 ID = "selection"
-PER_TARGET = False
+TRAITS = Traits(per_target=False)
 
 
 def check(ctx: Context[Any, Any]) -> Iterator[Result]:

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ..providers import Context
+from ..providers import Context, Traits
 from ..results import Result, error
 
 ID = "shape"
-PER_TARGET = True
+TRAITS = Traits()
 
 _MAPPINGS = (
     ("spec",),

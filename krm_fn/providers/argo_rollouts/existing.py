@@ -46,7 +46,7 @@ def check_existing(spec: ArgoRolloutsSpec, inventory: Inventory, rules: list[Any
         target = ArgoTarget(index, view, rollout.get_map("spec", "strategy"), services, [], template, existing=True)
         context = Context(own, inventory, [target], provider)
         for rule in rules:
-            if rule.EXISTING and (template.template is not None or not rule.NEEDS_TEMPLATE):
+            if rule.TRAITS.existing and (template.template is not None or not rule.TRAITS.needs_template):
                 found.extend(rule.check(context))
     if spec.checkExisting == "error":
         return found

@@ -10,14 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from ....providers import Traits
 from ....results import Result, warning
 from ..plan import ArgoContext
 
 ID = "analysis-templates"
-PER_TARGET = True
-UNCONVERTIBLE = False
-EXISTING = True
-NEEDS_TEMPLATE = False
+TRAITS = Traits(existing=True)
 
 
 def _template_refs(strategy: dict[str, Any]) -> Iterator[tuple[str, Any]]:

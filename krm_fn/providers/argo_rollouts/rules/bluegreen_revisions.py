@@ -8,14 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ....providers import Traits
 from ....results import Result, error
 from ..plan import ArgoContext
 
 ID = "bluegreen-revisions"
-PER_TARGET = True
-UNCONVERTIBLE = False
-EXISTING = True
-NEEDS_TEMPLATE = False
+TRAITS = Traits(existing=True)
 DEFAULT_REVISION_HISTORY_LIMIT = 10
 
 

@@ -12,15 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ....labelselector import service_selector
+from ....providers import Traits
 from ....results import Result, error, warning
 from ..plan import ArgoContext, ArgoTarget
 from ..services import GENERATE
 
 ID = "bluegreen-services"
-PER_TARGET = True
-UNCONVERTIBLE = False
-EXISTING = True
-NEEDS_TEMPLATE = True
+TRAITS = Traits(existing=True, needs_template=True)
 
 
 def check(ctx: ArgoContext) -> Iterator[Result]:

@@ -8,15 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ....providers import Traits
 from ....results import Result, warning
 from ..convert import dropped_fields
 from ..plan import ArgoContext
 
 ID = "dropped-fields"
-PER_TARGET = True
-UNCONVERTIBLE = False
-EXISTING = False
-NEEDS_TEMPLATE = False
+TRAITS = Traits()
 
 
 def check(ctx: ArgoContext) -> Iterator[Result]:

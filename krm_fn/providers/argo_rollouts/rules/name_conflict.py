@@ -8,14 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ....providers import Traits
 from ....results import Result, error
 from ..plan import ArgoContext
 
 ID = "name-conflict"
-PER_TARGET = True
-UNCONVERTIBLE = False
-EXISTING = False
-NEEDS_TEMPLATE = False
+TRAITS = Traits()
 
 
 def check(ctx: ArgoContext) -> Iterator[Result]:

@@ -14,14 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ....providers import Traits
 from ....results import Result, error, warning
 from ..plan import ArgoContext
 
 ID = "pod-template"
-PER_TARGET = True
-UNCONVERTIBLE = True
-EXISTING = True
-NEEDS_TEMPLATE = True
+TRAITS = Traits(unconvertible=True, existing=True, needs_template=True)
 
 
 def check(ctx: ArgoContext) -> Iterator[Result]:

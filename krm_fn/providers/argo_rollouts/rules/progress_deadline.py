@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ....providers import Traits
 from ....results import Result, error
 from ..plan import ArgoContext
 
 ID = "progress-deadline"
-PER_TARGET = True
-UNCONVERTIBLE = False
-EXISTING = True
-NEEDS_TEMPLATE = False
+TRAITS = Traits(existing=True)
 DEFAULT_PROGRESS_DEADLINE = 600
 
 

@@ -12,14 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ....providers import Traits
 from ....results import Result, error
 from ..plan import ArgoContext
 
 ID = "recreate-strategy"
-PER_TARGET = True
-UNCONVERTIBLE = True
-EXISTING = False
-NEEDS_TEMPLATE = False
+TRAITS = Traits(unconvertible=True)
 
 
 def check(ctx: ArgoContext) -> Iterator[Result]:

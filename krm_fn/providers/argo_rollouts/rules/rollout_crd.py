@@ -9,15 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ....providers import Traits
 from ....resource import Resource
 from ....results import Result, error
 from ..plan import ArgoContext
 
 ID = "rollout-crd"
-PER_TARGET = False
-UNCONVERTIBLE = False
-EXISTING = False
-NEEDS_TEMPLATE = False
+TRAITS = Traits(per_target=False)
 
 
 def served_versions(crd: Resource) -> list[str]:

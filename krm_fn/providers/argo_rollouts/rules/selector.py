@@ -11,14 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ....labelselector import LabelSelector
+from ....providers import Traits
 from ....results import Result, error
 from ..plan import ArgoContext
 
 ID = "selector"
-PER_TARGET = True
-UNCONVERTIBLE = False
-EXISTING = True
-NEEDS_TEMPLATE = True
+TRAITS = Traits(existing=True, needs_template=True)
 
 
 def check(ctx: ArgoContext) -> Iterator[Result]:

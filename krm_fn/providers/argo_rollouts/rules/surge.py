@@ -10,15 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ....providers import Traits
 from ....results import Result, error, warning
 from ..canary import never_replaces, surge_settings
 from ..plan import ArgoContext
 
 ID = "surge"
-PER_TARGET = True
-UNCONVERTIBLE = False
-EXISTING = True
-NEEDS_TEMPLATE = False
+TRAITS = Traits(existing=True)
 
 
 def check(ctx: ArgoContext) -> Iterator[Result]:

@@ -11,15 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ....providers import Traits
 from ....results import Result, error, warning
 from ..plan import ArgoContext
 from ..services import GENERATE
 
 ID = "traffic-services"
-PER_TARGET = True
-UNCONVERTIBLE = False
-EXISTING = True
-NEEDS_TEMPLATE = False
+TRAITS = Traits(existing=True)
 
 
 def check(ctx: ArgoContext) -> Iterator[Result]:
