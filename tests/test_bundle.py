@@ -17,7 +17,6 @@ podman and root, as tests/test_container.py does. Under CI=true nothing here is 
 
 from __future__ import annotations
 
-import difflib
 import os
 import shutil
 import subprocess
@@ -28,13 +27,11 @@ import pytest
 import yaml
 
 import tools
-from conftest import IN_CI, REPO
-from tools import BUNDLE_DIR, TOOLS_BIN, VENV_BIN, console_script, helm, kustomize
+from conftest import GOLDEN, GOLDEN_CASES, IN_CI, REPO
+from tools import BUNDLE_DIR, TOOLS_BIN, VENV_BIN, console_script, helm, kustomize, mismatches, run_bytes
 
 BUILD_SCRIPT = REPO / "scripts" / "build-bundle.sh"
 NAME = "krm-progressive-delivery"
-GOLDEN = REPO / "tests" / "golden"
-CASES = sorted(p.name for p in GOLDEN.iterdir() if (p / "input.yaml").exists())
 EXAMPLE = REPO / "examples" / "agents.resource-list.yaml"
 KUSTOMIZE_DIR = REPO / "kustomize"
 CANARY = "overlays/canary"
@@ -51,31 +48,6 @@ def build_bundle() -> subprocess.CompletedProcess[str]:
 def bundle() -> Path:
     """The entry point of the folder (tools.bundle)."""
     return tools.bundle()
-
-
-def run(executable: str | Path, stdin: bytes = b"", *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run([str(executable), *args], input=stdin, capture_output=True, env=env, timeout=300)
-
-
-def mismatches(name: str, expected: subprocess.CompletedProcess[bytes], actual: subprocess.CompletedProcess[bytes]) -> list[str]:
-    """What differs between a console-script run and a bundle run: exit code, stdout, stderr."""
-    problems = []
-    if actual.returncode != expected.returncode:
-        problems.append(
-            f"{name}: exit code {actual.returncode}, console script {expected.returncode}\n{actual.stderr.decode(errors='replace')[-2000:]}"
-        )
-    for stream in ("stdout", "stderr"):
-        want, got = getattr(expected, stream), getattr(actual, stream)
-        if got != want:
-            diff = difflib.unified_diff(
-                want.decode(errors="replace").splitlines(keepends=True),
-                got.decode(errors="replace").splitlines(keepends=True),
-                f"{stream} (console script)",
-                f"{stream} (bundle)",
-                n=2,
-            )
-            problems.append(f"{name}: {stream} differs\n{''.join(list(diff)[:40])}")
-    return problems
 
 
 # --- the build ------------------------------------------------------------------------------
@@ -107,11 +79,11 @@ def test_carries_libyaml_and_pydantic_core(bundle: Path) -> None:
 # --- behaviour: identical to the console script ---------------------------------------------
 
 
-@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("case", GOLDEN_CASES)
 def test_golden_case_matches_the_console_script(bundle: Path, case: str) -> None:
     source = (GOLDEN / case / "input.yaml").read_bytes()
-    expected, actual = run(console_script(), source), run(bundle, source)
-    assert not mismatches(case, expected, actual), "\n".join(mismatches(case, expected, actual))
+    expected, actual = run_bytes(console_script(), source), run_bytes(bundle, source)
+    assert not mismatches(case, expected, actual, "bundle"), "\n".join(mismatches(case, expected, actual, "bundle"))
     assert actual.returncode == yaml.safe_load((GOLDEN / case / ".expected" / "config.yaml").read_text())["exitCode"]
 
 
@@ -119,16 +91,16 @@ def test_golden_cases_match_with_no_environment(bundle: Path) -> None:
     """No LANG, no HOME, nothing: non-ASCII output (yaml-fidelity) and error messages still
     come out as the console script writes them."""
     problems = []
-    for case in CASES:
+    for case in GOLDEN_CASES:
         source = (GOLDEN / case / "input.yaml").read_bytes()
-        problems += mismatches(case, run(console_script(), source, env=NO_ENV), run(bundle, source, env=NO_ENV))
+        problems += mismatches(case, run_bytes(console_script(), source, env=NO_ENV), run_bytes(bundle, source, env=NO_ENV), "bundle")
     assert not problems, f"{len(problems)} mismatch(es):\n\n" + "\n\n".join(problems)
 
 
 @pytest.mark.parametrize("args", [["--help"], ["-h"], ["--version"], ["--schema"], ["--frobnicate"]])
 def test_arguments_match_the_console_script(bundle: Path, args: list[str]) -> None:
-    expected, actual = run(console_script(), b"", *args), run(bundle, b"", *args)
-    assert not mismatches(" ".join(args), expected, actual)
+    expected, actual = run_bytes(console_script(), b"", *args), run_bytes(bundle, b"", *args)
+    assert not mismatches(" ".join(args), expected, actual, "bundle")
 
 
 def test_runs_from_anywhere(bundle: Path, tmp_path: Path) -> None:
@@ -141,7 +113,7 @@ def test_runs_from_anywhere(bundle: Path, tmp_path: Path) -> None:
     done = subprocess.run(
         [NAME], input=EXAMPLE.read_bytes(), capture_output=True, cwd=tmp_path, env={"PATH": str(tmp_path / "bin")}, timeout=300
     )
-    assert not mismatches("agents list", run(console_script(), EXAMPLE.read_bytes()), done)
+    assert not mismatches("agents list", run_bytes(console_script(), EXAMPLE.read_bytes()), done, "bundle")
 
 
 # --- where there is no Python ---------------------------------------------------------------
@@ -276,8 +248,8 @@ def test_image_folder_copies_out_and_runs(minbase: tuple[str, str], image: str, 
     copied = tools / NAME / NAME
     assert copied.is_file() and os.access(copied, os.X_OK)
 
-    expected = run(console_script(), EXAMPLE.read_bytes())
-    assert not mismatches("agents list (copy, host)", expected, run(copied, EXAMPLE.read_bytes()))
+    expected = run_bytes(console_script(), EXAMPLE.read_bytes())
+    assert not mismatches("agents list (copy, host)", expected, run_bytes(copied, EXAMPLE.read_bytes()), "bundle")
     contained = subprocess.run(
         [
             podman,
@@ -298,4 +270,4 @@ def test_image_folder_copies_out_and_runs(minbase: tuple[str, str], image: str, 
         capture_output=True,
         timeout=300,
     )
-    assert not mismatches("agents list (copy, minbase)", expected, contained)
+    assert not mismatches("agents list (copy, minbase)", expected, contained, "bundle")

@@ -13,12 +13,11 @@ from test_golden import change
 from krm_fn import yamlio
 from krm_fn.config.docs import default_spec_model, help_text
 
-from conftest import REPO, run_fn
+from conftest import GOLDEN, REPO, run_fn
 from rollout_schema import RolloutSchema
 from tools import console_script, run
 
 EXAMPLE = REPO / "examples" / "agents.resource-list.yaml"
-GOLDEN = REPO / "tests" / "golden"
 
 
 def test_console_script_and_module_give_the_same_output(rollout_schema: RolloutSchema) -> None:

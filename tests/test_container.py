@@ -14,7 +14,6 @@ regardless and a failed build fails them.
 
 from __future__ import annotations
 
-import difflib
 import os
 import shutil
 import subprocess
@@ -25,9 +24,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import CRD_FILE, IN_CI, REPO, require_tool
+from conftest import CRD_FILE, GOLDEN, GOLDEN_CASES, IN_CI, REPO, require_tool
 from rollout_schema import RolloutSchema
-from tools import TOOLS_BIN, console_script, helm, kustomize
+from tools import TOOLS_BIN, console_script, helm, kustomize, mismatches, run_bytes
 from validator import assert_accepted
 
 pytestmark = pytest.mark.container
@@ -35,8 +34,6 @@ pytestmark = pytest.mark.container
 IMAGE = "localhost/krm-progressive-delivery:dev"
 BUILD_SCRIPT = REPO / "scripts" / "build-image.sh"
 SHIM = REPO / "scripts" / "docker-shim"
-GOLDEN = REPO / "tests" / "golden"
-CASES = sorted(p.name for p in GOLDEN.iterdir() if (p / "input.yaml").exists())
 OVERLAYS = REPO / "kustomize" / "overlays"
 EXEC_OVERLAY = OVERLAYS / "canary"
 CONTAINER_OVERLAY = OVERLAYS / "canary-container"
@@ -84,21 +81,6 @@ def run_image(podman: str, image: str, stdin: bytes = b"", *args: str) -> subpro
     return subprocess.run([podman, *PODMAN_RUN, image, *args], input=stdin, capture_output=True, timeout=300)
 
 
-def run_script(script: str, stdin: bytes = b"", *args: str) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run([script, *args], input=stdin, capture_output=True, timeout=300)
-
-
-def _diff(name: str, expected: bytes, actual: bytes) -> str:
-    lines = difflib.unified_diff(
-        expected.decode(errors="replace").splitlines(keepends=True),
-        actual.decode(errors="replace").splitlines(keepends=True),
-        f"{name} (console script)",
-        f"{name} (container)",
-        n=2,
-    )
-    return "".join(list(lines)[:40])
-
-
 def test_build_is_idempotent(podman: str, image: str) -> None:
     """A second build with unchanged inputs does nothing, and keeps the image."""
     before = subprocess.run([podman, "image", "inspect", "--format", "{{.Id}}", image], capture_output=True, text=True, check=True)
@@ -120,24 +102,14 @@ def test_golden_cases_match_the_console_script(podman: str, image: str) -> None:
 
     def both(case: str) -> tuple[str, subprocess.CompletedProcess[bytes], subprocess.CompletedProcess[bytes]]:
         source = (GOLDEN / case / "input.yaml").read_bytes()
-        return case, run_script(script, source), run_image(podman, image, source)
+        return case, run_bytes(script, source), run_image(podman, image, source)
 
     with ThreadPoolExecutor(max_workers=4) as pool:
-        runs = list(pool.map(both, CASES))
+        runs = list(pool.map(both, GOLDEN_CASES))
 
-    problems = []
-    for case, local, contained in runs:
-        if contained.returncode != local.returncode:
-            problems.append(
-                f"{case}: exit code {contained.returncode}, console script {local.returncode}\n"
-                + contained.stderr.decode(errors="replace")[-2000:]
-            )
-        if contained.stdout != local.stdout:
-            problems.append(f"{case}: stdout differs\n{_diff('stdout', local.stdout, contained.stdout)}")
-        if contained.stderr != local.stderr:
-            problems.append(f"{case}: stderr differs\n{_diff('stderr', local.stderr, contained.stderr)}")
-    assert len(runs) == len(CASES) > 0
-    assert not problems, f"{len(problems)} mismatch(es) in {len(CASES)} cases:\n\n" + "\n\n".join(problems)
+    problems = [problem for case, local, contained in runs for problem in mismatches(case, local, contained, "container")]
+    assert len(runs) == len(GOLDEN_CASES) > 0
+    assert not problems, f"{len(problems)} mismatch(es) in {len(GOLDEN_CASES)} cases:\n\n" + "\n\n".join(problems)
     # The cases exercise both outcomes, so exit codes were really compared.
     assert {local.returncode for _, local, _ in runs} == {0, 1}
 
@@ -146,7 +118,7 @@ def test_help_prints_the_usage(podman: str, image: str) -> None:
     done = run_image(podman, image, b"", "--help")
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(b"usage: krm-progressive-delivery < resource-list.yaml > resource-list.yaml\n")
-    assert done.stdout == run_script(console_script(), b"", "--help").stdout
+    assert done.stdout == run_bytes(console_script(), b"", "--help").stdout
     assert done.stderr == b""
 
 
@@ -156,7 +128,7 @@ def test_missing_crd_fails_with_a_readable_error(podman: str, image: str) -> Non
     stderr = done.stderr.decode()
     assert CRD_MISSING in stderr and "requireCRD" in stderr  # what is missing, and the way out
     assert "Traceback" not in stderr
-    assert done.stderr == run_script(console_script(), (GOLDEN / "missing-crd" / "input.yaml").read_bytes()).stderr
+    assert done.stderr == run_bytes(console_script(), (GOLDEN / "missing-crd" / "input.yaml").read_bytes()).stderr
 
 
 # --- kustomize ------------------------------------------------------------------------------

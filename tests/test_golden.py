@@ -24,12 +24,10 @@ import pytest
 
 from krm_fn import yamlio
 
-from conftest import Run, run_fn
+from conftest import GOLDEN, GOLDEN_CASES, Run, run_fn
 from rollout_schema import RolloutSchema, as_kubectl_reads
 from validator import assert_accepted
 
-GOLDEN = Path(__file__).parent / "golden"
-CASES = sorted(p.name for p in GOLDEN.iterdir() if (p / "input.yaml").exists())
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 
 
@@ -76,7 +74,7 @@ def run_case(case: str) -> tuple[dict[str, Any], Run]:
     return before, run
 
 
-@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("case", GOLDEN_CASES)
 def test_golden(case: str, rollout_schema: RolloutSchema) -> None:
     before, run = run_case(case)
     after = run.doc
@@ -102,7 +100,7 @@ def test_every_result_tag_appears_in_a_case() -> None:
     from krm_fn import rules
     from krm_fn.providers import registry
 
-    tags = {r["tags"]["rule"] for case in CASES for r in _results(case) if "rule" in r.get("tags", {})}
+    tags = {r["tags"]["rule"] for case in GOLDEN_CASES for r in _results(case) if "rule" in r.get("tags", {})}
     rule_ids = {rule.ID for rule in rules.RULES}
     for name in registry.PROVIDERS:
         rule_ids |= {rule.ID for rule in registry.load(name).rules}

@@ -10,16 +10,13 @@ from __future__ import annotations
 import copy
 import subprocess
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from conftest import require_tool, run_fn
+from conftest import GOLDEN, require_tool, run_fn
 from validator import CRD_V1_10_2, VALIDATOR, run_validator, validate
-
-GOLDEN = Path(__file__).parent / "golden"
 
 
 def items(case: str = "convert-all") -> list[dict[str, Any]]:

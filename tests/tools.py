@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import functools
 import os
 import subprocess
@@ -50,6 +51,36 @@ def run(
         text=True,
         timeout=600,
     )
+
+
+def run_bytes(
+    executable: str | Path, stdin: bytes = b"", *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    """Run a build of the function (console script, bundle) as a host runs it: bytes in and out, `env` as given."""
+    return subprocess.run([str(executable), *args], input=stdin, capture_output=True, env=env, timeout=300)
+
+
+def mismatches(
+    name: str, expected: subprocess.CompletedProcess[bytes], actual: subprocess.CompletedProcess[bytes], runner: str
+) -> list[str]:
+    """What differs between a console-script run and the same run by `runner` (bundle, container): exit code, stdout, stderr."""
+    problems = []
+    if actual.returncode != expected.returncode:
+        problems.append(
+            f"{name}: exit code {actual.returncode}, console script {expected.returncode}\n{actual.stderr.decode(errors='replace')[-2000:]}"
+        )
+    for stream in ("stdout", "stderr"):
+        want, got = getattr(expected, stream), getattr(actual, stream)
+        if got != want:
+            diff = difflib.unified_diff(
+                want.decode(errors="replace").splitlines(keepends=True),
+                got.decode(errors="replace").splitlines(keepends=True),
+                f"{stream} (console script)",
+                f"{stream} ({runner})",
+                n=2,
+            )
+            problems.append(f"{name}: {stream} differs\n{''.join(list(diff)[:40])}")
+    return problems
 
 
 def documents(text: str) -> dict[tuple[str, str, str], str]:
