@@ -14,7 +14,7 @@ from typing import Any
 
 from . import process, resource_list, yamlio
 from .resource import Resource
-from .results import Result
+from .results import Result, has_errors
 
 
 def read_config(path: str) -> Any:
@@ -40,6 +40,6 @@ def run(data: bytes, config_path: str) -> tuple[str, list[Result]]:
     results = resource_list.item_problems(resources)
     if not results:
         resources, results = process.run(resources, fn_config)
-    if any(r.severity == "error" for r in results):
+    if has_errors(results):
         return "", results
     return yamlio.dump_all([resource.obj for resource in resources]), results

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import yamlio
-from .resource import HEAD, Resource
+from .resource import HEAD, Resource, parse_all
 from .results import Result, error
 from .yamlio import blocks, guards
 from .yamlio.loader import BaseLoader
@@ -84,11 +84,7 @@ def _from_split(split: blocks.SplitList) -> ResourceList:
     plain = [i for i, head in enumerate(heads) if head is not None]
     for i, head in zip(plain, yamlio.load_documents([heads[i] or "" for i in plain]), strict=True):
         items[i] = Resource(source=split.items[i], column=split.column, head=head)
-    whole = [items[i] for i, head in enumerate(heads) if head is None]
-    for resource, document in zip(
-        whole, yamlio.load_documents([blocks.item_document(r.source or "", r.column) for r in whole]), strict=True
-    ):
-        resource.set_parsed(document)
+    parse_all(items[i] for i, head in enumerate(heads) if head is None)
     return ResourceList(doc, items, split)
 
 
