@@ -11,11 +11,10 @@ from __future__ import annotations
 import posixpath
 from typing import Any
 
-from .resource import LOCAL_CONFIG, Resource
+from .resource import INDEX, LOCAL_CONFIG, PATH, Resource
 
-PATH = "config.kubernetes.io/path"
 _BOOKKEEPING_PREFIXES = ("internal.config.kubernetes.io/", "kustomize.config.k8s.io/", "config.k8s.io/")
-_BOOKKEEPING = (PATH, "config.kubernetes.io/index", "config.kubernetes.io/id", LOCAL_CONFIG)
+_BOOKKEEPING = (PATH, INDEX, "config.kubernetes.io/id", LOCAL_CONFIG)
 
 
 def is_bookkeeping(key: str) -> bool:

@@ -18,6 +18,10 @@ from . import yamlio
 from .yamlio import as_applied, blocks
 
 LOCAL_CONFIG = "config.kubernetes.io/local-config"
+PATH = "config.kubernetes.io/path"
+"""The file a kpt package item comes from (kpt writes it back there)."""
+INDEX = "config.kubernetes.io/index"
+"""Its place among the documents of that file."""
 
 
 class ResourceId(NamedTuple):

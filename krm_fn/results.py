@@ -5,12 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .resource import Resource
+from .resource import INDEX, PATH, Resource
 
 Severity = Literal["error", "warning", "info"]
-
-_PATH = "config.kubernetes.io/path"
-_INDEX = "config.kubernetes.io/index"
 
 
 @dataclass(frozen=True)
@@ -38,10 +35,10 @@ class Result:
         if self.field:
             out["field"] = {"path": self.field}
         annotations = self.resource.annotations if self.resource else {}
-        if _PATH in annotations:
-            out["file"] = {"path": str(annotations[_PATH])}
-            if str(annotations.get(_INDEX, "")).isdigit():
-                out["file"]["index"] = int(annotations[_INDEX])
+        if PATH in annotations:
+            out["file"] = {"path": str(annotations[PATH])}
+            if str(annotations.get(INDEX, "")).isdigit():
+                out["file"]["index"] = int(annotations[INDEX])
         if self.rule:
             out["tags"] = {"rule": self.rule}
         return out

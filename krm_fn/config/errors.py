@@ -11,6 +11,7 @@ from ..results import Result, error
 from .models import FieldError
 
 Loc = tuple[str | int, ...]
+RULE = "config"
 
 _MESSAGES = {
     "extra_forbidden": "unknown field",
@@ -50,5 +51,5 @@ def to_results(err: ValidationError, resource: dict[str, Any], where: Callable[[
     results = []
     for detail in err.errors():
         loc, message = _message(detail)
-        results.append(error(message, resource, field=format_path(where(loc)), rule="config"))
+        results.append(error(message, resource, field=format_path(where(loc)), rule=RULE))
     return results

@@ -15,12 +15,11 @@ from pydantic import BaseModel, Field, ValidationError, create_model
 from ..providers import registry
 from ..results import Result, error
 from . import configmap
-from .errors import format_path, to_results
+from .errors import RULE, format_path, to_results
 from .models import CommonSpec, FieldError, Model
 
 API_VERSION = "delivery.krm-fn.dev/v1alpha1"
 KIND = "ProgressiveDelivery"
-RULE = "config"
 # As values for create_model (a typing form is not a type to mypy).
 _API_VERSION_FIELD: Any = Literal["delivery.krm-fn.dev/v1alpha1"]
 _KIND_FIELD: Any = Literal["ProgressiveDelivery"]

@@ -157,10 +157,13 @@ def item_document(item: str, column: int) -> str:
 
 def as_item(document: str, column: int) -> str:
     """A document (as PyYAML writes a one-element list) placed as an entry of a sequence at `column`."""
-    if column == 0:
-        return document
-    pad = " " * column
-    return "".join(pad + line if line.strip() else line for line in document.splitlines(keepends=True))
+    return _indented(document, column) if column else document
+
+
+def _indented(text: str, width: int) -> str:
+    """`text` moved right by `width` columns, its blank lines left blank."""
+    pad = " " * width
+    return "".join(pad + line if line.strip() else line for line in text.splitlines(keepends=True))
 
 
 def key_blocks(document: str) -> dict[str, str] | None:
@@ -237,7 +240,7 @@ def rewrite(document: str, old: dict[object, object], new: dict[object, object],
         if depth > 1 and isinstance(value, dict) and value and isinstance(before, dict) and lines and lines[0] == f"{key}:":
             width = _child_width(lines[1:])
             inner = rewrite("\n".join(_dedent(lines[1:], width)) + "\n", before, value, dump, depth - 1)
-            out.append(f"{key}:\n" + "".join(" " * width + line if line.strip() else line for line in inner.splitlines(keepends=True)))
+            out.append(f"{key}:\n" + _indented(inner, width))
             continue
         out.append(dump({key: value}))
     return "".join(out)

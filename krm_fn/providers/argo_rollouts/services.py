@@ -11,6 +11,7 @@ from typing import Any
 from ...inventory import Inventory
 from ...new_resources import metadata_from
 from ...resource import Resource
+from ...results import Result, warning
 
 GENERATE = "generate"
 """A Service name that says: clone the one Service that selects the pods."""
@@ -42,6 +43,12 @@ def generated_name(service: str, suffix: str) -> str:
 
     digest = hashlib.sha256(service.encode()).hexdigest()[:5]
     return f"{service[: SERVICE_NAME_LIMIT - len(suffix) - 7]}-{digest}-{suffix}"
+
+
+def not_in_list(name: object, workload: Resource, field: str, rule: str) -> Result:
+    """A Service the Rollout names that the list does not have: it may come from another application."""
+    message = f"Service {name} is not in the list; the Rollout stays degraded until it exists (fine if another application creates it)"
+    return warning(message, workload, field, rule)
 
 
 def clone_if_missing(inventory: Inventory, source: Resource, name: str) -> list[Resource]:

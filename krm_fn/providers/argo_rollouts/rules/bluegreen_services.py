@@ -13,9 +13,9 @@ from collections.abc import Iterator
 
 from ....labelselector import service_selector
 from ....providers import Traits
-from ....results import Result, error, warning
+from ....results import Result, error
 from ..plan import ArgoContext, ArgoTarget
-from ..services import GENERATE
+from ..services import GENERATE, not_in_list
 
 ID = "bluegreen-services"
 TRAITS = Traits(existing=True, needs_template=True)
@@ -65,12 +65,7 @@ def _check(ctx: ArgoContext, target: ArgoTarget, block: dict[str, object]) -> It
             continue
         service = ctx.inventory.find("", "Service", deployment.namespace, str(name))
         if service is None:
-            yield warning(
-                f"Service {name} is not in the list; the Rollout stays degraded until it exists (fine if another application creates it)",
-                deployment,
-                f"spec.strategy.blueGreen.{field}",
-                ID,
-            )
+            yield not_in_list(name, deployment, f"spec.strategy.blueGreen.{field}", ID)
             continue
         selector = service_selector(service.get("spec", "selector"))
         if selector is None or not selector.matches(deployment.pod_labels):

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ....providers import Traits
-from ....results import Result, error, warning
+from ....results import Result, error
 from ..plan import ArgoContext
-from ..services import GENERATE
+from ..services import GENERATE, not_in_list
 
 ID = "traffic-services"
 TRAITS = Traits(existing=True)
@@ -50,10 +50,4 @@ def check(ctx: ArgoContext) -> Iterator[Result]:
         generated = {s.name for s in target.generated}
         for field, value in (("canaryService", canary), ("stableService", stable)):
             if value and value not in generated and not ctx.inventory.has("", "Service", deployment.namespace, str(value)):
-                yield warning(
-                    f"Service {value} is not in the list; the Rollout stays degraded until it exists "
-                    "(fine if another application creates it)",
-                    deployment,
-                    f"spec.strategy.canary.{field}",
-                    ID,
-                )
+                yield not_in_list(value, deployment, f"spec.strategy.canary.{field}", ID)
