@@ -17,7 +17,7 @@ from ...config.errors import Loc, to_results
 from ...inventory import Inventory
 from ...providers import Context
 from ...resource import Resource, parse_all
-from ...results import Result, warning
+from ...results import Result, error, warning
 from .bluegreen import BlueGreenOptions
 from .options import CanaryOptions
 from .plan import ArgoTarget
@@ -64,19 +64,27 @@ def _resolved(rollout: Resource, inventory: Inventory) -> Resource:
     return Resource({**rollout.obj, "spec": {**rollout.get_map("spec"), "template": deployment.get("spec", "template")}})
 
 
-def _known(block: Any, model: type[BaseModel]) -> dict[str, Any]:
-    """The fields the config models check; the CRD's schema covers the rest."""
-    return {k: v for k, v in block.items() if k in model.model_fields} if isinstance(block, dict) else {}
+def _known(block: Any, model: type[BaseModel]) -> Any:
+    """The fields the config models check (the CRD's schema covers the rest); not a mapping, as it is, for the model to say so."""
+    return {k: v for k, v in block.items() if k in model.model_fields} if isinstance(block, dict) else block
 
 
 def _strategy_as_config(rollout: Resource) -> tuple[ArgoRolloutsSpec | None, list[Result]]:
     strategy = rollout.get_map("spec", "strategy")
     canary, blue_green = strategy.get("canary"), strategy.get("blueGreen")
+    for kind, block in (("canary", canary), ("blueGreen", blue_green)):
+        if block is not None and not isinstance(block, dict):
+            return None, [error(f"must be a mapping (got {block!r})", rollout, f"spec.strategy.{kind}", RULE)]
     if isinstance(blue_green, dict):
         # Argo's default promotes on its own; the config's default (false) is the function's safe choice.
         raw: dict[str, Any] = {"strategy": "blueGreen", "blueGreen": {"autoPromotionEnabled": True, **_known(blue_green, BlueGreenOptions)}}
     elif isinstance(canary, dict):
-        raw = {"canarySteps": [_known(step, CanaryStep) for step in canary.get("steps") or []], "canary": _known(canary, CanaryOptions)}
+        steps = canary.get("steps") or []
+        # Steps that are not a list are passed as they are, for the model to say so.
+        raw = {
+            "canarySteps": [_known(s, CanaryStep) for s in steps] if isinstance(steps, list) else steps,
+            "canary": _known(canary, CanaryOptions),
+        }
         raw.update({k: canary[k] for k in ("maxSurge", "maxUnavailable") if k in canary})
     else:
         return None, []  # the CRD's schema and the controller's "exactly one strategy" say the rest

@@ -30,13 +30,17 @@ class ArgoTarget(Target):
 
     @property
     def canary(self) -> dict[str, Any] | None:
-        found: dict[str, Any] | None = self.strategy.get("canary")
-        return found
+        return self._block("canary")
 
     @property
     def blue_green(self) -> dict[str, Any] | None:
-        found: dict[str, Any] | None = self.strategy.get("blueGreen")
-        return found
+        return self._block("blueGreen")
+
+    def _block(self, kind: str) -> dict[str, Any] | None:
+        # A Rollout already in the list brings its own strategy, unchecked: a block that is
+        # not a mapping is the CRD schema's to refuse, and no rule's to read.
+        found = self.strategy.get(kind)
+        return found if isinstance(found, dict) else None
 
 
 ArgoContext = Context[ArgoRolloutsSpec, ArgoTarget]
