@@ -254,6 +254,14 @@ def _warning(where: str, message: str) -> str:
     return f"{PROG}: warning: {where}: {message}\n"
 
 
+POD = "        - name: app\n          image: registry.example.com/web:1.0.0\n"
+"""The Deployment's one container, for a case to add fields after."""
+ROLLOUT = (
+    DEPLOYMENT.replace("apiVersion: apps/v1\n  kind: Deployment\n", "apiVersion: argoproj.io/v1alpha1\n  kind: Rollout\n")
+    .replace("name: web", "name: api")
+    .replace("{app: web}", "{app: api}")
+)
+"""A Rollout already in the list, without its strategy (a case adds one)."""
 RECREATE = (
     "strategy Recreate has no Argo Rollouts equivalent (old and new pods would run together); "
     'exclude it (selector.exclude, or the annotation delivery.krm-fn.dev/skip: "true") or use RollingUpdate'
@@ -355,6 +363,75 @@ MALFORMED = {
         ),
         0,
         "",
+        ("web",),
+    ),
+    # Pod template fields of the wrong type where a key is looked for (two entries for one port, IP,
+    # secret): the template is carried as it is, as the API server would refuse it in the Deployment.
+    "container-port-a-mapping": Malformed(
+        resource_list(
+            CRD + DEPLOYMENT.replace(POD, POD + "          ports: [{containerPort: {number: 80}}, {containerPort: {number: 80}}]\n")
+        ),
+        0,
+        "",
+        ("web",),
+    ),
+    "host-alias-ip-a-list": Malformed(
+        resource_list(
+            CRD
+            + DEPLOYMENT.replace(POD, POD + "        hostAliases: [{ip: [10.0.0.1], hostnames: [a]}, {ip: [10.0.0.1], hostnames: [b]}]\n")
+        ),
+        0,
+        "",
+        ("web",),
+    ),
+    "host-alias-hostnames-a-scalar": Malformed(
+        resource_list(
+            CRD + DEPLOYMENT.replace(POD, POD + "        hostAliases: [{ip: 10.0.0.1, hostnames: a}, {ip: 10.0.0.1, hostnames: [b]}]\n")
+        ),
+        0,
+        "",
+        ("web",),
+    ),
+    "pull-secret-name-a-mapping": Malformed(
+        resource_list(CRD + DEPLOYMENT.replace(POD, POD + "        imagePullSecrets: [{name: {a: 1}}, {name: {a: 1}}]\n")),
+        0,
+        "",
+        ("web",),
+    ),
+    "config-strategy-a-list": Malformed(
+        with_config_spec("    enabled: true\n    strategy: [blueGreen]\n    maxSurge: 1\n"),  # maxSurge: checked against the strategy
+        1,
+        _error("ProgressiveDelivery canary: spec.strategy", "must be 'canary' or 'blueGreen' (got ['blueGreen'])"),
+    ),
+    "config-provider-a-mapping": Malformed(
+        with_config_spec("    enabled: true\n    provider: {name: argo-rollouts}\n"),
+        1,
+        _error("ProgressiveDelivery canary: spec.provider", "must be a string (got {'name': 'argo-rollouts'})"),
+    ),
+    # A Rollout already in the list naming its Services with other than strings: warnings, and the
+    # rules read those names as unset.
+    "rollout-bluegreen-services-not-strings": Malformed(
+        resource_list(
+            CRD + DEPLOYMENT + ROLLOUT + "    strategy:\n      blueGreen: {activeService: [api], previewService: {name: api-preview}}\n"
+        ),
+        0,
+        _warning("Rollout shop/api: spec.strategy.blueGreen.activeService", "must be a string (got ['api'])")
+        + _warning("Rollout shop/api: spec.strategy.blueGreen.previewService", "must be a string (got {'name': 'api-preview'})")
+        + _warning(
+            "Rollout shop/api: spec.strategy.blueGreen.activeService",
+            "blueGreen needs an active Service: the Services in the list selecting its pods are none "
+            "(add one, or set blueGreen.activeService)",
+        ),
+        ("web",),
+    ),
+    "rollout-canary-service-a-list": Malformed(
+        resource_list(CRD + DEPLOYMENT + ROLLOUT + "    strategy:\n      canary: {canaryService: [api-canary], stableService: api}\n"),
+        0,
+        _warning("Rollout shop/api: spec.strategy.canary.canaryService", "must be a string (got ['api-canary'])")
+        + _warning(
+            "Rollout shop/api: spec.strategy.canary.stableService",
+            "Service api is not in the list; the Rollout stays degraded until it exists (fine if another application creates it)",
+        ),
         ("web",),
     ),
     # The result about the Deployment names its file; an index that is no number is left out.

@@ -15,8 +15,8 @@ DEFAULT_PROVIDER = "argo-rollouts"
 PROVIDERS = {"argo-rollouts": "krm_fn.providers.argo_rollouts"}
 
 
-def load(name: str) -> Provider:
-    """The provider called `name`; the default one for a name it does not know (its spec reports the name)."""
-    module = importlib.import_module(PROVIDERS.get(name, PROVIDERS[DEFAULT_PROVIDER]))
+def load(name: object) -> Provider:
+    """The provider called `name`; the default one for a name it does not know, or one that is not a string (its spec reports it)."""
+    module = importlib.import_module(PROVIDERS.get(name if isinstance(name, str) else DEFAULT_PROVIDER, PROVIDERS[DEFAULT_PROVIDER]))
     provider: Provider = module.PROVIDER
     return provider

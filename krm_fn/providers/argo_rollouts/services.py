@@ -45,6 +45,12 @@ def generated_name(service: str, suffix: str) -> str:
     return f"{service[: SERVICE_NAME_LIMIT - len(suffix) - 7]}-{digest}-{suffix}"
 
 
+def named(block: dict[str, Any], key: str) -> str | None:
+    """The Service a strategy block names under `key`; a name that is not a string, as none (the config models report it)."""
+    value = block.get(key)
+    return value if isinstance(value, str) else None
+
+
 def not_in_list(name: object, workload: Resource, field: str, rule: str) -> Result:
     """A Service the Rollout names that the list does not have: it may come from another application."""
     message = f"Service {name} is not in the list; the Rollout stays degraded until it exists (fine if another application creates it)"

@@ -119,7 +119,9 @@ def validation_context(raw_spec: Any) -> dict[str, Any]:
     """What field validators need of the rest of the spec: the strategy, and the highest canary
     weight, which `setWeight` is checked against (`maxTrafficWeight`, default 100)."""
     raw = raw_spec if isinstance(raw_spec, dict) else {}
-    context: dict[str, Any] = {"strategy": raw.get("strategy", "canary")}
+    strategy = raw.get("strategy", "canary")
+    # A strategy that is not a string is the Literal's to report; no field is then out of place.
+    context: dict[str, Any] = {"strategy": strategy if isinstance(strategy, str) else None}
     canary = raw.get("canary")
     routing = canary.get("trafficRouting") if isinstance(canary, dict) else None
     weight = routing.get("maxTrafficWeight") if isinstance(routing, dict) else None

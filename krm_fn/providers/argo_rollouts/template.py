@@ -132,6 +132,8 @@ def _ports(ports: list[Any], path: str, result: Accepted) -> list[Any]:
         if not isinstance(port, dict) or "containerPort" not in port:
             continue
         key = (port["containerPort"], port.get("protocol", "TCP"))
+        if not _hashable(key):  # not a port number at all: the API server refuses the Deployment too
+            continue
         if key not in seen:
             seen[key] = i
             continue
@@ -160,14 +162,14 @@ def _host_aliases(aliases: list[Any], path: str, result: Accepted) -> list[Any]:
     by_ip: dict[Any, int] = {}
     out: list[Any] = []
     for i, alias in enumerate(aliases):
-        if not isinstance(alias, dict) or "ip" not in alias:
+        keyed = isinstance(alias, dict) and "ip" in alias and _hashable(alias["ip"])
+        at = by_ip.get(alias["ip"]) if keyed else None
+        # hostnames that are not lists are refused by the API server anyway: nothing to merge
+        if at is None or not all(isinstance(h, list | None) for h in (out[at].get("hostnames"), alias.get("hostnames"))):
+            if keyed:
+                by_ip.setdefault(alias["ip"], len(out))
             out.append(alias)
             continue
-        if alias["ip"] not in by_ip:
-            by_ip[alias["ip"]] = len(out)
-            out.append(alias)
-            continue
-        at = by_ip[alias["ip"]]
         out[at] = {**out[at], "hostnames": [*(out[at].get("hostnames") or []), *(alias.get("hostnames") or [])]}
         result.changes.append(
             Note(
@@ -183,7 +185,7 @@ def _pull_secrets(secrets: list[Any], path: str, result: Accepted) -> list[Any]:
     names: set[Any] = set()
     out = []
     for i, secret in enumerate(secrets):
-        name = secret.get("name") if isinstance(secret, dict) else None
+        name = secret.get("name") if isinstance(secret, dict) and _hashable(secret.get("name")) else None
         if name is not None and name in names:
             result.changes.append(
                 Note(
@@ -194,3 +196,12 @@ def _pull_secrets(secrets: list[Any], path: str, result: Accepted) -> list[Any]:
         names.add(name)
         out.append(secret)
     return out if len(out) != len(secrets) else secrets
+
+
+def _hashable(value: object) -> bool:
+    """Usable as a key: a field of the wrong type (a mapping where a port number goes) is not."""
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True

@@ -15,7 +15,7 @@ from ....labelselector import service_selector
 from ....providers import Traits
 from ....results import Result, error
 from ..plan import ArgoContext, ArgoTarget
-from ..services import GENERATE, not_in_list
+from ..services import GENERATE, named, not_in_list
 
 ID = "bluegreen-services"
 TRAITS = Traits(existing=True, needs_template=True)
@@ -29,7 +29,7 @@ def check(ctx: ArgoContext) -> Iterator[Result]:
 
 def _check(ctx: ArgoContext, target: ArgoTarget, block: dict[str, object]) -> Iterator[Result]:
     deployment = target.deployment
-    active, preview = block.get("activeService"), block.get("previewService")
+    active, preview = named(block, "activeService"), named(block, "previewService")
     if not active:
         found = ", ".join(s.name for s in target.services)
         how = "add one, or set blueGreen.activeService" if not found else "set blueGreen.activeService to the one that serves it"

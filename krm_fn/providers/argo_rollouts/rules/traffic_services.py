@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from ....providers import Traits
 from ....results import Result, error
 from ..plan import ArgoContext
-from ..services import GENERATE, not_in_list
+from ..services import GENERATE, named, not_in_list
 
 ID = "traffic-services"
 TRAITS = Traits(existing=True)
@@ -26,7 +26,7 @@ def check(ctx: ArgoContext) -> Iterator[Result]:
         if target.canary is None:
             continue
         deployment = target.deployment
-        canary, stable = target.canary.get("canaryService"), target.canary.get("stableService")
+        canary, stable = named(target.canary, "canaryService"), named(target.canary, "stableService")
         if canary == GENERATE:
             found = ", ".join(s.name for s in target.services) or "none"
             yield error(
