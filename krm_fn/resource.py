@@ -36,6 +36,9 @@ class ResourceId(NamedTuple):
 HEAD = ("apiVersion", "kind", "metadata")
 """What every item is read for: which object it is."""
 
+_UNREAD: Any = object()
+"""An item's data before its text is parsed (None is data: a `- null` item)."""
+
 
 class Resource:
     """A read-only view of one item (a plain dict, which stays the data)."""
@@ -44,7 +47,7 @@ class Resource:
 
     def __init__(
         self,
-        obj: Any = None,
+        obj: Any = _UNREAD,
         *,
         source: str | None = None,
         column: int = 0,
@@ -65,13 +68,15 @@ class Resource:
     @property
     def obj(self) -> Any:
         """The item as data, parsed from its text on first use."""
-        if self._obj is None and self.source is not None:
+        if self._obj is _UNREAD:
+            if self.source is None:
+                return None
             self._obj = yamlio.load(blocks.item_document(self.source, self.column))
         return self._obj
 
     @property
     def parsed(self) -> bool:
-        return self._obj is not None or self.source is None
+        return self._obj is not _UNREAD or self.source is None
 
     def set_parsed(self, obj: Any) -> None:
         self._obj = obj
@@ -79,7 +84,7 @@ class Resource:
     def release(self) -> None:
         """Let go of the parsed item, where its text and head can stand for it (it is parsed again if read)."""
         if self.source is not None and self._head is not None:
-            self._obj = None
+            self._obj = _UNREAD
 
     def text(self, column: int) -> str:
         """The item as an entry of the items sequence at `column`: as it came, as what it was made from
@@ -104,10 +109,10 @@ class Resource:
         if self.source is None and self.origin is not None and self.origin.source is not None and isinstance(self._obj, dict):
             self.source, self.column = self.text(self.origin.column), self.origin.column
             self._head = {key: self._obj[key] for key in HEAD if key in self._obj}
-            self._obj, self.origin = None, None
+            self._obj, self.origin = _UNREAD, None
 
     def _top(self, key: str) -> Any:
-        if self._obj is None and self._head is not None and key in HEAD:
+        if self._obj is _UNREAD and self._head is not None and key in HEAD:
             return self._head.get(key)
         obj = self.obj
         return obj.get(key) if isinstance(obj, dict) else None

@@ -12,10 +12,14 @@ there too, and its wall time, CPU time and peak memory are measured and printed.
 
 from __future__ import annotations
 
+import copy
+import functools
 import json
+import operator
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +28,7 @@ import pytest
 
 from krm_fn import yamlio
 
-from conftest import run_fn
+from conftest import GOLDEN, run_fn
 from tools import console_script
 
 PROG = "krm-progressive-delivery"
@@ -470,6 +474,45 @@ def test_malformed_fields_get_a_readable_answer(case: str) -> None:
             assert new == old, f"{old['kind']} {old['metadata']['name']} changed"
     if case == "index-annotation-not-a-number":
         assert [r["file"] for r in run.results if "file" in r] == [{"path": "web.yaml"}]
+
+
+# Rich inputs: Rollouts already in the list, blueGreen and canary options, every pod-template fix, autoscalers.
+WRONG_TYPE_CASES = [
+    "existing-rollouts",
+    "bluegreen-full",
+    "real-world-shapes",
+    "host-aliases-and-pull-secrets",
+    "traffic-router-needs-services",
+]
+WRONG_TYPES: list[Any] = [5, [1], {"a": 1}, None, "x"]
+
+
+def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    yield prefix
+    children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for key, child in children:
+        yield from _paths(child, (*prefix, key))
+
+
+@pytest.mark.parametrize("case", WRONG_TYPE_CASES)
+def test_every_field_of_the_wrong_type_gets_an_answer(case: str) -> None:
+    """Each field of a golden input's items and config, in turn replaced by a value of each other
+    type: never an internal error, and a run that fails gives the list back unchanged."""
+    source: dict[str, Any] = yamlio.load((GOLDEN / case / "input.yaml").read_text())
+    crashed = []
+    for path in _paths(source):
+        if len(path) < 2 or path[0] not in ("items", "functionConfig") or "schema" in path:
+            continue  # the CRD's schema is never read
+        for value in WRONG_TYPES:
+            doc = copy.deepcopy(source)
+            parent = functools.reduce(operator.getitem, path[:-1], doc)
+            parent[path[-1]] = value
+            run = run_fn(yamlio.dump(doc))
+            if "internal error" in run.stderr or run.exit_code not in (0, 1):
+                crashed.append(f"{path} = {value!r}: {run.stderr.strip()[-200:]}")
+            elif run.exit_code == 1:
+                assert run.items == doc["items"], f"{path} = {value!r}: a failed run changed the items"
+    assert not crashed, f"{len(crashed)} crash(es):\n" + "\n".join(crashed[:20])
 
 
 # --- valid but unusual inputs -----------------------------------------------------------------
