@@ -57,12 +57,14 @@ kustomize_version() { "$BIN_DIR/kustomize" version 2>/dev/null || true; }
 helm_version() { "$BIN_DIR/helm" version --template '{{.Version}}' 2>/dev/null || true; }
 helm4_version() { "$BIN_DIR/helm4" version --template '{{.Version}}' 2>/dev/null || true; }
 
-build() {  # build <tool> <version> <go install args...>
-    local tool=$1 version=$2 start=$SECONDS
+build() {  # build <tool> <version> <go install args...>: installed as $BIN_DIR/<tool>, whatever the command's name
+    local tool=$1 version=$2 start=$SECONDS gobin="$REPO_ROOT/.tools/gobin/$1"
     shift 2
-    log "building $tool $version (takes a few minutes on a cold Go cache)"
-    mkdir -p "$BIN_DIR"
-    GOBIN="$BIN_DIR" go_cmd install -trimpath "$@" >&2
+    log "building $tool $version (takes minutes on a cold Go cache)"
+    rm -rf "$gobin"
+    mkdir -p "$BIN_DIR" "$gobin"
+    GOBIN="$gobin" go_cmd install -trimpath "$@" >&2
+    mv "$gobin"/* "$BIN_DIR/$tool"
     log "built $tool $version in $((SECONDS - start))s"
 }
 
@@ -98,13 +100,9 @@ install_helm() {
 install_helm4() {
     [[ $(helm4_version) == "$HELM4_VERSION" ]] && return
     # v4 derives its default Kubernetes version from the client-go in its build info; only the
-    # version string needs an ldflag. `go install` names the binary helm: build it apart, then rename.
-    local pkg=helm.sh/helm/v4 start=$SECONDS
-    log "building helm $HELM4_VERSION as helm4 (takes many minutes on a cold Go cache)"
-    GOBIN="$REPO_ROOT/.tools/helm4" go_cmd install -trimpath \
-        -ldflags "-s -w -X $pkg/internal/version.version=$HELM4_VERSION" "$pkg/cmd/helm@$HELM4_VERSION" >&2
-    mv "$REPO_ROOT/.tools/helm4/helm" "$BIN_DIR/helm4"
-    log "built helm4 $HELM4_VERSION in $((SECONDS - start))s"
+    # version string needs an ldflag.
+    local pkg=helm.sh/helm/v4
+    build helm4 "$HELM4_VERSION" -ldflags "-s -w -X $pkg/internal/version.version=$HELM4_VERSION" "$pkg/cmd/helm@$HELM4_VERSION"
     [[ $(helm4_version) == "$HELM4_VERSION" ]] ||
         die "helm4 reports '$(helm4_version)', expected $HELM4_VERSION"
 }
