@@ -21,6 +21,8 @@ _ITEM_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_.\-/]*):(?: |\Z)")
 _RISKY = re.compile(r"[\"'\[\]{}&*!|>%@`\\]")
 # Anchors, aliases and tags: a token that starts with &, * or ! after a separator.
 _NODE_PROPERTY = re.compile(r"(?:^|[\s,\[{])[&*!]\S")
+# A key whose value is the block below it: nothing inline, or a block scalar's header.
+_BLOCK_KEY = re.compile(r"(- )?([A-Za-z_][A-Za-z0-9_.\-/]*):(?: +[|>][0-9+\-]*)? *\Z")
 _BLOCK_SCALAR = re.compile(r"(?:^|:|-)\s*[|>][0-9+\-]*\s*(?:#.*)?\Z")
 # Tabs; line breaks other than LF (libyaml breaks lines at them too); characters YAML refuses.
 _UNSAFE = re.compile("[\t\r\x85\u2028\u2029\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
@@ -171,7 +173,7 @@ def key_blocks(document: str) -> dict[str, str] | None:
     blocks: dict[str, list[str]] = {}
     current: list[str] | None = None
     for line in document.split("\n")[:-1]:
-        if line and line[0] not in " #":
+        if line and line[0] not in " #" and not (current is not None and (line.startswith("- ") or line == "-")):
             match = _ITEM_KEY.match(line)
             if match is None or match.group(1) in blocks:
                 return None
@@ -184,7 +186,8 @@ def key_blocks(document: str) -> dict[str, str] | None:
 
 
 def without_keys(document: str, keys: frozenset[str]) -> str | None:
-    """The document without the blocks under any of `keys` (at any depth, with no inline value).
+    """The document without the blocks under any of `keys` (at any depth): a key with no inline
+    value, or with a block scalar (`description: |-`).
 
     None where such a key opens a sequence entry (`- schema:`): leaving it out would join
     the entry's other keys to the entry before.
@@ -198,11 +201,12 @@ def without_keys(document: str, keys: frozenset[str]) -> str | None:
             if not stripped or indent > skip_above:
                 continue
             skip_above = -1
-        if stripped.endswith(":") and stripped[:-1] in keys:
+        block = _BLOCK_KEY.match(stripped)
+        if block is not None and block.group(2) in keys:
+            if block.group(1):
+                return None
             skip_above = indent
             continue
-        if stripped.startswith("- ") and stripped.endswith(":") and stripped[2:-1] in keys:
-            return None
         out.append(line)
     return "\n".join(out) + "\n"
 
@@ -219,17 +223,18 @@ def _child_width(lines: list[str]) -> int:
     return 0
 
 
-def rewrite(document: str, old: dict[object, object], new: dict[object, object], dump: Callable[[object], str], depth: int = 2) -> str:
+def rewrite(document: str, old: dict[object, object], new: dict[object, object], dump: Callable[[object], str]) -> str:
     """`new` as a mapping document, reusing the text of `document` (which reads as `old`) wherever it can.
 
     An entry of `new` whose value is the very object `old` has under that key is copied as
-    the text it was, comments and quoting included; a mapping that changed is rewritten the
-    same way one level further down (`depth`); anything else is written by `dump`.
+    the text it was, comments and quoting included; a block mapping or sequence that changed
+    is rewritten the same way one level further down, and so on; anything else is written
+    by `dump`.
     """
     found = key_blocks(document)
     if found is None:
         return dump(new)
-    out = []
+    out = [_leading_comments(document)]
     for key, value in new.items():
         block = found.get(key) if isinstance(key, str) else None
         before = old.get(key) if block is not None else None
@@ -237,13 +242,68 @@ def rewrite(document: str, old: dict[object, object], new: dict[object, object],
             out.append(block)
             continue
         lines = block.split("\n")[:-1] if block is not None else []
-        if depth > 1 and isinstance(value, dict) and value and isinstance(before, dict) and lines and lines[0] == f"{key}:":
-            width = _child_width(lines[1:])
-            inner = rewrite("\n".join(_dedent(lines[1:], width)) + "\n", before, value, dump, depth - 1)
-            out.append(f"{key}:\n" + _indented(inner, width))
-            continue
-        out.append(dump({key: value}))
+        written = _rewrite_block(lines[1:], before, value, dump) if lines and lines[0] == f"{key}:" and value else None
+        out.append(dump({key: value}) if written is None else f"{key}:\n" + written)
     return "".join(out)
+
+
+def _rewrite_block(lines: list[str], old: object, new: object, dump: Callable[[object], str]) -> str | None:
+    """The block under a key (its lines below the key's), rewritten to read as `new`; None where it cannot be."""
+    width = _child_width(lines)
+    inner = "\n".join(_dedent(lines, width)) + "\n"
+    if isinstance(old, dict) and isinstance(new, dict):
+        written: str | None = rewrite(inner, old, new, dump)
+    elif isinstance(old, list) and isinstance(new, list):
+        written = _rewrite_sequence(inner, old, new, dump)
+    else:
+        return None
+    return None if written is None else _indented(written, width)
+
+
+def _leading_comments(document: str) -> str:
+    """The comment and blank lines before a document's first entry."""
+    lines = document.split("\n")
+    count = next((n for n, line in enumerate(lines) if line.strip() and not line.lstrip().startswith("#")), len(lines) - 1)
+    return "".join(line + "\n" for line in lines[:count])
+
+
+def _rewrite_sequence(document: str, old: list[object], new: list[object], dump: Callable[[object], str]) -> str | None:
+    """`new` as a block sequence at column 0, reusing the entries of `document` (which reads as `old`);
+    None where its entries cannot be told apart by lines."""
+    split = _sequence_entries(document)
+    if split is None or len(split[1]) != len(old):
+        return None
+    preamble, entries = split
+    at = {id(item): index for index, item in enumerate(old)}
+    out = [preamble]
+    for index, item in enumerate(new):
+        same = at.get(id(item))
+        if same is not None and old[same] is item:
+            out.append(entries[same])
+        elif index < len(old) and isinstance(item, dict) and isinstance(before := old[index], dict):
+            out.append(to_item(rewrite(item_document(entries[index], 0), before, item, dump), 0))
+        else:
+            out.append(dump([item]))
+    return "".join(out)
+
+
+def _sequence_entries(document: str) -> tuple[str, list[str]] | None:
+    """A block sequence at column 0: the comments before it, and its entries, each with the lines
+    below it; None where the text is not one."""
+    preamble: list[str] = []
+    entries: list[list[str]] = []
+    for line in document.split("\n")[:-1]:
+        if line.startswith("- ") or line == "-":
+            entries.append([line])
+        elif entries:
+            if line and line[0] not in " #":
+                return None
+            entries[-1].append(line)
+        elif line.strip() and not line.lstrip().startswith("#"):
+            return None
+        else:
+            preamble.append(line + "\n")
+    return "".join(preamble), ["\n".join(entry) + "\n" for entry in entries]
 
 
 def to_item(document: str, column: int) -> str:
