@@ -7,13 +7,14 @@ so the list is walked once and every answer is a lookup.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from .labelselector import LabelSelector, service_selector
 from .resource import Resource, ResourceId, parse_all
 
 SERVICE = ("", "Service")
+T = TypeVar("T")
 
 
 class Inventory:
@@ -24,6 +25,14 @@ class Inventory:
             self._by_kind.setdefault((resource.group, resource.kind), []).append(resource)
         self._by_id: dict[ResourceId, Resource] | None = None
         self._services: dict[tuple[str, str, str], list[tuple[int, Resource, LabelSelector]]] | None = None
+        self._derived: dict[str, Any] = {}
+
+    def derived(self, key: str, make: Callable[[Inventory], T]) -> T:
+        """What `make` derives from the list, made on the first ask of a run and kept (`key` names it)."""
+        if key not in self._derived:
+            self._derived[key] = make(self)
+        found: T = self._derived[key]
+        return found
 
     def of_kind(self, group: str, kind: str) -> list[Resource]:
         return self._by_kind.get((group, kind), [])

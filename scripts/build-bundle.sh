@@ -145,10 +145,11 @@ log "pyinstaller $PYINSTALLER_VERSION --onedir --strip --debug noarchive"
 # PYTHONPATH too: --collect-submodules looks the package up in a separate Python process,
 # which does not see --paths (without it, it finds no package, silently, and a module
 # imported only by name, as providers are, would be left out).
+# --collect-data: the package's data files (the pinned Rollout CRD structure).
 PYTHONPATH=$work/src PYINSTALLER_CONFIG_DIR=$tools_dir/pyinstaller-cache \
     "$venv/bin/pyinstaller" --noconfirm --log-level WARN --onedir --strip --debug noarchive --name "$name" \
     --distpath "$work/dist" --workpath "$work/build" --specpath "$work" \
-    --paths "$work/src" --collect-submodules "$package" \
+    --paths "$work/src" --collect-submodules "$package" --collect-data "$package" \
     "$work/launcher.py" >&2
 bundle=$work/dist/$name
 

@@ -2,7 +2,8 @@
 
 Runs .tools/bin/rollout-validate (tests/go/rollout-validate, built by scripts/build-go-tool.sh)
 once per batch. It validates every argoproj.io/v1alpha1 Rollout against each Rollout CRD given
-(pruning, defaulting, schema, list-map uniqueness, metadata; then the controller's own validation)
+(pruning, defaulting, schema, list-map uniqueness, metadata; as created and as server-side applied,
+which has its errors prefixed "server-side apply: "; then the controller's own validation)
 and every v1 Service with Kubernetes' Service validation; other objects are ignored.
 """
 

@@ -16,9 +16,9 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from .. import yamlio
+from ..fieldpath import Loc
 from .models import FieldError, FromString
 
-Loc = tuple[str | int, ...]
 Reader = Callable[[str, str], Any]
 
 

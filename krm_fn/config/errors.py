@@ -7,10 +7,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..fieldpath import Loc, format_path
 from ..results import Result, error
 from .models import FieldError
 
-Loc = tuple[str | int, ...]
 RULE = "config"
 
 _MESSAGES = {
@@ -23,14 +23,6 @@ _MESSAGES = {
     "dict_type": "must be a mapping",
     "model_type": "must be a mapping",
 }
-
-
-def format_path(loc: Loc) -> str:
-    """`("spec", "canarySteps", 0, "setWeight")` -> `spec.canarySteps[0].setWeight`."""
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
 
 
 def _message(detail: Any) -> tuple[Loc, str]:

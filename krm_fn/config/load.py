@@ -12,10 +12,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError, create_model
 
+from ..fieldpath import format_path
 from ..providers import registry
 from ..results import Result, error
 from . import configmap
-from .errors import RULE, format_path, to_results
+from .errors import RULE, to_results
 from .models import CommonSpec, FieldError, Model
 
 API_VERSION = "delivery.krm-fn.dev/v1alpha1"

@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from ...inventory import Inventory
-from ...providers import CRD, Conversion, Kind, Rule
+from ...providers import Conversion, Rule
 from ...results import Result, info
 from . import rules
-from .convert import ROLLOUT_API_VERSION, to_rollout, workload_ref_rollout
+from .api import ROLLOUT, ROLLOUT_CRD
 from .existing import check_existing
 from .plan import ArgoTarget, plan
 from .services import generated_name
@@ -22,8 +22,8 @@ from .spec import ArgoRolloutsSpec, validation_context
 class ArgoRollouts:
     name = "argo-rollouts"
     spec_model = ArgoRolloutsSpec
-    crd = CRD("rollouts.argoproj.io", "v1alpha1", "https://github.com/argoproj/argo-rollouts/raw/v1.10.2/manifests/crds/rollout-crd.yaml")
-    workload = Kind(ROLLOUT_API_VERSION, "Rollout")
+    crd = ROLLOUT_CRD
+    workload = ROLLOUT
     rules: ClassVar[list[Rule]] = list(rules.RULES)
     plan = staticmethod(plan)
     validation_context = staticmethod(validation_context)
@@ -35,10 +35,10 @@ class ArgoRollouts:
     def convert(spec: ArgoRolloutsSpec, target: ArgoTarget) -> Conversion:
         deployment = target.deployment
         if spec.migration == "workloadRef":
-            items: list[Any] = [deployment, workload_ref_rollout(deployment.obj, target.strategy, spec.scaleDown)]
+            items: list[Any] = [deployment, target.rollout]
             how = f"a Rollout now drives it through workloadRef (scaleDown: {spec.scaleDown})"
         else:
-            items = [to_rollout(deployment.obj, target.strategy, target.template.template)]
+            items = [target.rollout]
             how = "converted to an Argo Rollout"
         items.extend(target.generated)
         results = [info(f"{how} ({_summary(target)})", deployment, rule="convert")]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from ...new_resources import metadata_from
+from .api import ROLLOUT
 
-ROLLOUT_API_VERSION = "argoproj.io/v1alpha1"
 CARRIED_FIELDS = (
     "replicas",
     "selector",
@@ -25,14 +25,16 @@ def to_rollout(deployment: dict[str, Any], strategy: dict[str, Any], template: A
     Metadata is kept whole, internal annotations included: kpt matches output to input by
     them, and only then keeps the file, comments and key order. `status` is dropped.
     The Rollout shares subtrees with `deployment`, which it replaces; neither is mutated.
+    It is planned before the checks run: a `spec` of the wrong type (the `shape` rule's to
+    report) is carried as it is.
     """
     rollout: dict[str, Any] = {}
     for key, value in deployment.items():
         if key == "apiVersion":
-            rollout[key] = ROLLOUT_API_VERSION
+            rollout[key] = ROLLOUT.api_version
         elif key == "kind":
-            rollout[key] = "Rollout"
-        elif key == "spec":
+            rollout[key] = ROLLOUT.kind
+        elif key == "spec" and isinstance(value, dict):
             rollout[key] = _rollout_spec(value, strategy, template)
         elif key != "status":
             rollout[key] = value
@@ -58,7 +60,8 @@ def workload_ref_rollout(deployment: dict[str, Any], strategy: dict[str, Any], s
     The Deployment stays in the list unchanged; the Rollout is a new resource, so it carries
     none of the Deployment's bookkeeping annotations.
     """
-    source = deployment.get("spec") or {}
+    source = deployment.get("spec")
+    source = source if isinstance(source, dict) else {}
     spec: dict[str, Any] = {}
     for key in ("replicas", "selector", "minReadySeconds", "revisionHistoryLimit", "progressDeadlineSeconds"):
         if key in source:
@@ -66,7 +69,12 @@ def workload_ref_rollout(deployment: dict[str, Any], strategy: dict[str, Any], s
     name = deployment["metadata"]["name"]
     spec["workloadRef"] = {"apiVersion": "apps/v1", "kind": "Deployment", "name": name, "scaleDown": scale_down}
     spec["strategy"] = strategy
-    return {"apiVersion": ROLLOUT_API_VERSION, "kind": "Rollout", "metadata": metadata_from(deployment, name, "Rollout"), "spec": spec}
+    return {
+        "apiVersion": ROLLOUT.api_version,
+        "kind": ROLLOUT.kind,
+        "metadata": metadata_from(deployment, name, ROLLOUT.kind),
+        "spec": spec,
+    }
 
 
 def dropped_fields(deployment_spec: dict[str, Any]) -> list[str]:

@@ -13,12 +13,15 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ...config.errors import Loc, to_results
+from ...config.errors import to_results
+from ...fieldpath import Loc
 from ...inventory import Inventory
 from ...providers import Context
 from ...resource import Resource, parse_all
 from ...results import Result, error, warning
+from .api import ROLLOUT
 from .bluegreen import BlueGreenOptions
+from .crd_structure import without_refused_nulls
 from .options import CanaryOptions
 from .plan import ArgoTarget
 from .spec import ArgoRolloutsSpec, validation_context
@@ -32,7 +35,7 @@ def check_existing(spec: ArgoRolloutsSpec, inventory: Inventory, rules: list[Any
     if spec.checkExisting == "off":
         return []
     found: list[Result] = []
-    rollouts = inventory.of_kind("argoproj.io", "Rollout")
+    rollouts = inventory.of_kind(ROLLOUT.group, ROLLOUT.kind)
     parse_all(rollouts)
     for index, rollout in enumerate(rollouts):
         own, problems = _strategy_as_config(rollout)
@@ -43,7 +46,9 @@ def check_existing(spec: ArgoRolloutsSpec, inventory: Inventory, rules: list[Any
         view = _resolved(rollout, inventory)
         template = accept(view.get("spec", "template")) if view.has("spec", "template") else Accepted(None)
         services = inventory.services_selecting(rollout.namespace, view.pod_labels)
-        target = ArgoTarget(index, view, rollout.get_map("spec", "strategy"), services, [], template, existing=True)
+        _, nulls = without_refused_nulls(rollout.obj, inventory)
+        strategy = rollout.get_map("spec", "strategy")
+        target = ArgoTarget(index, view, strategy, services, [], template, rollout.obj, nulls, existing=True)
         context = Context(own, inventory, [target], provider)
         for rule in rules:
             if rule.TRAITS.existing and (template.template is not None or not rule.TRAITS.needs_template):

@@ -6,11 +6,15 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from ...fieldpath import Loc
 from ...inventory import Inventory
 from ...providers import Context, Target
 from ...resource import Resource, parse_all
+from .api import ROLLOUT
 from .bluegreen import plan_blue_green
 from .canary import plan_canary
+from .convert import to_rollout, workload_ref_rollout
+from .crd_structure import without_refused_nulls
 from .spec import ArgoRolloutsSpec
 from .template import Accepted, accept
 
@@ -25,6 +29,10 @@ class ArgoTarget(Target):
     """New resources (a canary or preview Service) the conversion adds beside the Rollout."""
     template: Accepted
     """The pod template the Rollout gets, and what had to change for the CRD to accept it."""
+    rollout: dict[str, Any]
+    """The Rollout it becomes (for a Rollout already in the list: that Rollout, as it is)."""
+    nulls: list[Loc]
+    """Where the Deployment carried a null the Rollout CRD refuses (left out of `rollout`)."""
     existing: bool = False
     """A Rollout already in the list, checked as it is (`deployment` is then that Rollout)."""
 
@@ -49,7 +57,7 @@ ArgoContext = Context[ArgoRolloutsSpec, ArgoTarget]
 def driven_by_workload_ref(inventory: Inventory) -> set[tuple[str, str]]:
     """Deployments that a Rollout in the list already drives through `workloadRef`."""
     found = set()
-    rollouts = inventory.of_kind("argoproj.io", "Rollout")
+    rollouts = inventory.of_kind(ROLLOUT.group, ROLLOUT.kind)
     parse_all(rollouts)
     for rollout in rollouts:
         ref = rollout.get("spec", "workloadRef")
@@ -71,5 +79,11 @@ def plan(spec: ArgoRolloutsSpec, inventory: Inventory, selected: Iterable[Target
         else:
             planned = plan_canary(spec, deployment, inventory)
         # workloadRef: the Deployment keeps its template, and the Rollout has none of its own.
-        template = accept(deployment.get("spec", "template")) if spec.migration == "convert" else Accepted(None)
-        yield ArgoTarget(chosen.index, deployment, planned.strategy, planned.services, planned.generated, template)
+        if spec.migration == "convert":
+            template = accept(deployment.get("spec", "template"))
+            rollout = to_rollout(deployment.obj, planned.strategy, template.template)
+        else:
+            template = Accepted(None)
+            rollout = workload_ref_rollout(deployment.obj, planned.strategy, spec.scaleDown)
+        rollout, nulls = without_refused_nulls(rollout, inventory)
+        yield ArgoTarget(chosen.index, deployment, planned.strategy, planned.services, planned.generated, template, rollout, nulls)

@@ -24,18 +24,24 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/runtime/serializer"
+	"k8s.io/apimachinery/pkg/util/managedfields"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+	"sigs.k8s.io/structured-merge-diff/v6/fieldpath"
 )
 
 var rolloutGVK = schema.GroupVersionKind{Group: "argoproj.io", Version: "v1alpha1", Kind: "Rollout"}
 
 type crdHandling struct {
-	name       string // the file's base name, reported as "crd"
-	structural *structuralschema.Structural
-	strategy   interface {
-		PrepareForCreate(context.Context, runtime.Object)
-		Validate(context.Context, runtime.Object) field.ErrorList
-	}
+	name         string // the file's base name, reported as "crd"
+	structural   *structuralschema.Structural
+	strategy     customResourceStrategy
+	fieldManager *managedfields.FieldManager // server-side apply's (apply.go)
+}
+
+type customResourceStrategy interface {
+	PrepareForCreate(context.Context, runtime.Object)
+	Validate(context.Context, runtime.Object) field.ErrorList
+	GetResetFields() map[fieldpath.APIVersion]*fieldpath.Set
 }
 
 // loadCRD builds, from a CRD file, what the API server builds when it starts serving the CRD's
@@ -107,7 +113,11 @@ func loadCRD(path string) (*crdHandling, error) {
 	}
 	strategy := customresource.NewStrategy(unstructuredTyper{}, crd.Spec.Scope == apiextensionsv1.NamespaceScoped, rolloutGVK,
 		validator, statusValidator, structural, status, scale, selectableFields)
-	return &crdHandling{name: filepath.Base(path), structural: structural, strategy: strategy}, nil
+	fieldManager, err := newApplyFieldManager(crd, structural, strategy.GetResetFields())
+	if err != nil {
+		return nil, fmt.Errorf("server-side apply: %w", err)
+	}
+	return &crdHandling{name: filepath.Base(path), structural: structural, strategy: strategy, fieldManager: fieldManager}, nil
 }
 
 // admit returns the object as the API server would store it, and the reasons it would refuse it.

@@ -1,7 +1,8 @@
 // Command rollout-validate judges Kubernetes objects with the upstream code that would accept or
-// reject them: for argoproj.io/v1alpha1 Rollouts, the API server's handling of the Rollout CRD
-// (pruning, defaulting, schema, list-map and metadata validation) and the Argo Rollouts
-// controller's own validation; for v1 Services, Kubernetes' Service validation.
+// reject them: for argoproj.io/v1alpha1 Rollouts, the API server's handling of the Rollout CRD,
+// created (pruning, defaulting, schema, list-map and metadata validation) and server-side applied
+// (the field manager's typed conversion, then the same validation; apply.go), and the Argo
+// Rollouts controller's own validation; for v1 Services, Kubernetes' Service validation.
 //
 // Usage: rollout-validate --crd CRD.yaml [--crd CRD2.yaml] [FILE|-]...
 //

@@ -32,6 +32,7 @@ func validateRollout(obj *unstructured.Unstructured, crd *crdHandling, objects [
 	r.Errors = append(r.Errors, problems...)
 	// The object as written must also decode strictly into argo-rollouts' own Go type.
 	raw, _ := obj.MarshalJSON()
+	r.Errors = append(r.Errors, crd.applyServerSide(raw)...)
 	r.Errors = append(r.Errors, strictDecode(raw, &v1alpha1.Rollout{}, "v1alpha1.Rollout")...)
 
 	// The controller reads the stored object (its informer decodes it leniently) and re-marshals it.

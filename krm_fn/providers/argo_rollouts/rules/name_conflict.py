@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from ....providers import Traits
 from ....results import Result, error
+from ..api import ROLLOUT
 from ..plan import ArgoContext
 
 ID = "name-conflict"
@@ -19,7 +20,7 @@ TRAITS = Traits()
 def check(ctx: ArgoContext) -> Iterator[Result]:
     for target in ctx.targets:
         deployment = target.deployment
-        if ctx.inventory.has("argoproj.io", "Rollout", deployment.namespace, deployment.name):
+        if ctx.inventory.has(ROLLOUT.group, ROLLOUT.kind, deployment.namespace, deployment.name):
             where = f" in namespace {deployment.namespace}" if deployment.namespace else ""
             yield error(
                 f"a Rollout named {deployment.name}{where} is already in the list; converting this Deployment "
