@@ -14,7 +14,9 @@ import os
 import sys
 from typing import BinaryIO, NoReturn, TextIO
 
-from . import __version__, process, resource_list, yamlio
+from pydantic import BaseModel
+
+from . import __version__, process, provider_api, registry, resource_list
 from .results import Result, has_errors
 
 PROG = "krm-progressive-delivery"
@@ -32,7 +34,7 @@ EPILOG = 'A Deployment annotated delivery.krm-fn.dev/skip: "true" is never conve
 
 class _Parser(argparse.ArgumentParser):
     def format_help(self) -> str:
-        from .config.docs import default_spec_model, help_text  # only --help pays for it
+        from .config.docs import help_text  # only --help pays for it
 
         return super().format_help().replace("{fields}", help_text(default_spec_model()))
 
@@ -59,6 +61,10 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def default_spec_model() -> type[BaseModel]:
+    return provider_api.load(registry.DEFAULT_PROVIDER).spec_model
+
+
 def run_list(lst: resource_list.ResourceList) -> tuple[str, list[Result]]:
     results = resource_list.item_problems(lst.items)
     items = lst.items
@@ -78,7 +84,7 @@ def main(
     if args.schema:
         from .config.schema import json_schema  # only this flag needs it
 
-        out.write(json.dumps(json_schema(), indent=2) + "\n")
+        out.write(json.dumps(json_schema(default_spec_model()), indent=2) + "\n")
         return 0
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
     # A run builds millions of small objects and then exits: the cyclic collector only
@@ -92,10 +98,7 @@ def main(
 
             text, results = postrender.run(data, args.post_renderer)
         else:
-            try:
-                text, results = run_list(resource_list.parse(data))
-            except yamlio.InputError:  # in an item read late: the whole input, parsed, says where
-                text, results = run_list(resource_list.parse(data, whole=True))
+            text, results = resource_list.with_list(data, run_list)
     except resource_list.MalformedInputError as problem:
         err.write(f"{PROG}: error: {problem}\n")
         return 1

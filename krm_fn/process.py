@@ -1,28 +1,114 @@
-"""Config -> plan -> checks -> conversion -> results: the whole run over a parsed list, no I/O."""
+"""Config -> plan -> check -> convert -> assemble: the whole run over a parsed list, no I/O."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
-from . import rules
-from .config.load import load_config
+from . import provider_api, rules
+from .config.load import load_config, provider_name
+from .config.models import ProviderSpec
 from .inventory import Inventory
-from .providers import Context, Target, registry
-from .resource import Resource
+from .provider_api import Context, Conversion, Kind, Provider, Rule, Target
+from .resource import Resource, ResourceId
 from .results import Result, has_errors, info, warning
 from .retarget import retarget
 from .select import is_selected
 
+DISABLED = "spec.enabled is false: nothing converted, every item passed through unchanged"
 
-def leave_unconvertible(targets: list[Target], results: list[Result], rules: set[str]) -> tuple[list[Any], list[Result]]:
+
+@dataclass
+class Checked:
+    """A planned target, what its own checks found (each with its rule's place), and its conversion
+    (None where a check found an error)."""
+
+    target: Target
+    found: list[tuple[int, Result]]
+    conversion: Conversion | None
+
+
+def run(items: list[Resource], fn_config: Any) -> tuple[list[Resource], list[Result]]:
+    """The output items and the results. On any error the items come back unchanged."""
+    provider = provider_api.load(provider_name(fn_config))
+    spec, results = load_config(fn_config, provider)
+    if spec is None:
+        return items, results
+    if not spec.enabled:
+        return items, [info(DISABLED)]
+    inventory = Inventory(items)
+    checks: list[Rule[Any, Any]] = [*rules.RULES, *provider.rules]
+    # One target at a time: planned, checked and converted, and its Deployment let go of, before
+    # the next is planned; memory grows with the output's text, not with parsed Deployments.
+    done = [
+        convert(provider, spec, check(Context(spec, inventory, [target], provider), checks)) for target in plan(provider, spec, inventory)
+    ]
+    results, left = list_results(provider, spec, inventory, checks, done)
+    if has_errors(results):
+        return items, results
+    kept = [checked for checked in done if checked.target.deployment.id not in left]
+    return assemble(items, provider.scale_target(spec), inventory, kept, results)
+
+
+def plan(provider: Provider[Any, Any], spec: ProviderSpec, inventory: Inventory) -> Iterator[Target]:
+    """The provider's targets among the selected Deployments, one at a time."""
+    selected = [Target(index, resource) for index, resource in enumerate(inventory.resources) if is_selected(resource, spec.selector)]
+    return provider.plan(spec, inventory, selected)
+
+
+def check(context: Context[Any, Any], checks: list[Rule[Any, Any]]) -> Checked:
+    """What the rules that check one target at a time say of it."""
+    found: list[tuple[int, Result]] = []
+    generic = len(rules.RULES)
+    for order, rule in enumerate(checks):
+        # A Deployment with fields of the wrong type has its error; the provider's rules would
+        # only repeat it in their own words.
+        misshapen = any(result.rule == rules.shape.ID for _, result in found)
+        if rule.TRAITS.per_target and (order < generic or not misshapen):
+            found.extend((order, result) for result in rule.check(context))
+    return Checked(context.targets[0], found, None)
+
+
+def convert(provider: Provider[Any, Any], spec: ProviderSpec, checked: Checked) -> Checked:
+    """The target converted where its checks found no error, its new items written as text."""
+    target = checked.target
+    if not has_errors([result for _, result in checked.found]):
+        conversion = provider.convert(spec, target)
+        conversion.items = [item if isinstance(item, Resource) else Resource(item, origin=target.deployment) for item in conversion.items]
+        for item in conversion.items:
+            item.document.settle()
+        checked.conversion = conversion
+    target.deployment.document.release()
+    return checked
+
+
+def list_results(
+    provider: Provider[Any, Any], spec: ProviderSpec, inventory: Inventory, checks: list[Rule[Any, Any]], done: list[Checked]
+) -> tuple[list[Result], set[ResourceId]]:
+    """Every check's results, in the order of the rules, then of the targets, as if each rule ran over
+    all; and the Deployments left as they are (`leave_unconvertible`)."""
+    context = Context(spec, inventory, [checked.target for checked in done], provider)
+    found = [(order, place, result) for place, checked in enumerate(done) for order, result in checked.found]
+    for order, rule in enumerate(checks):
+        if not rule.TRAITS.per_target:
+            found.extend((order, -1, result) for result in rule.check(context))
+    found.sort(key=lambda entry: entry[:2])
+    results = [result for _, _, result in found]
+    results.extend(provider.check_existing(spec, inventory))
+    if spec.selector.names:
+        return results, set()
+    return leave_unconvertible(results, {rule.ID for rule in provider.rules if rule.TRAITS.unconvertible})
+
+
+def leave_unconvertible(results: list[Result], rules: set[str]) -> tuple[list[Result], set[ResourceId]]:
     """A broad selection leaves a Deployment that cannot become the provider's workload as it is.
 
     Its errors from `rules` become warnings, and what other rules said of it goes: it is not
-    converted. Any other error on it still stops the run (all or nothing).
+    converted. Any other error on it still stops the run (all or nothing). The results, and the
+    ids of the Deployments left.
     """
     left = {r.resource.id for r in results if r.severity == "error" and r.rule in rules and r.resource}
-    if not left:
-        return targets, results
     kept: list[Result] = []
     for result in results:
         about = result.resource.id if result.resource else None
@@ -30,66 +116,22 @@ def leave_unconvertible(targets: list[Target], results: list[Result], rules: set
             kept.append(result)
         elif result.rule in rules and result.severity == "error":
             kept.append(warning(f"left as a Deployment: {result.message}", result.resource, result.field, result.rule))
-    return [t for t in targets if t.deployment.id not in left], kept
+    return kept, left
 
 
-def run(items: list[Resource], fn_config: Any) -> tuple[list[Resource], list[Result]]:
-    """The output items and the results. On any error the items come back unchanged.
-
-    Targets are planned, checked and converted one at a time, and each is let go of before
-    the next: memory grows with the output's text, not with parsed Deployments. The results
-    come out in the order of the rules, then of the targets, as if each rule ran over all.
-    """
-    spec, results = load_config(fn_config)
-    if spec is None:
-        return items, results
-    if not spec.enabled:
-        return items, [info("spec.enabled is false: nothing converted, every item passed through unchanged")]
-    provider = registry.load(spec.provider)
-    inventory = Inventory(items)
-    checks = [*((rule, True) for rule in rules.RULES), *((rule, False) for rule in provider.rules)]  # (rule, generic)
-    found: list[tuple[int, int, Result]] = []  # (rule's place, target's place, result)
-    selected = [Target(i, r) for i, r in enumerate(inventory.resources) if is_selected(r, spec.selector)]
-    planned: list[Target] = []
-    made: dict[int, tuple[list[Resource], list[Result]]] = {}
-    for place, target in enumerate(provider.plan(spec, inventory, selected)):
-        planned.append(Target(target.index, target.deployment))
-        context = Context(spec, inventory, [target], provider)
-        own: list[Result] = []
-        for order, (rule, generic) in enumerate(checks):
-            # A Deployment with fields of the wrong type has its error; the provider's rules
-            # would only repeat it in their own words.
-            misshapen = any(r.rule == rules.shape.ID for r in own)
-            if rule.TRAITS.per_target and (generic or not misshapen):
-                for result in rule.check(context):
-                    own.append(result)
-                    found.append((order, place, result))
-        if not has_errors(own):
-            conversion = provider.convert(spec, target)
-            output = [item if isinstance(item, Resource) else Resource(item, origin=target.deployment) for item in conversion.items]
-            for item in output:
-                item.settle()
-            made[target.index] = (output, conversion.results)
-        target.deployment.release()
-    context = Context(spec, inventory, planned, provider)
-    for order, (rule, _) in enumerate(checks):
-        if not rule.TRAITS.per_target:
-            found.extend((order, -1, result) for result in rule.check(context))
-    found.sort(key=lambda entry: entry[:2])
-    results = [result for _, _, result in found]
-    results.extend(provider.check_existing(spec, inventory))
-    if not spec.selector.names:
-        planned, results = leave_unconvertible(planned, results, {rule.ID for rule in provider.rules if rule.TRAITS.unconvertible})
-    if has_errors(results):
-        return items, results
-    converted = {target.index for target in planned}
-    output_items: list[Resource] = []
+def assemble(
+    items: list[Resource], scale_target: Kind | None, inventory: Inventory, done: list[Checked], results: list[Result]
+) -> tuple[list[Resource], list[Result]]:
+    """The output list: each converted Deployment's place taken by its conversion, and the autoscalers
+    that targeted one pointed where the provider says."""
+    conversions = {checked.target.index: checked.conversion for checked in done if checked.conversion is not None}
+    output: list[Resource] = []
     for index, item in enumerate(items):
-        if index in converted:
-            output_items.extend(made[index][0])
-            results.extend(made[index][1])
-        else:
-            output_items.append(item)
-    names = {(t.deployment.namespace, t.deployment.name) for t in planned}
-    output_items, retargeted = retarget(output_items, names, provider.workload, inventory)
-    return output_items, results + retargeted
+        conversion = conversions.get(index)
+        output.extend([item] if conversion is None else conversion.items)
+        results.extend(conversion.results if conversion is not None else [])
+    if scale_target is None:
+        return output, results
+    names = {(checked.target.deployment.namespace, checked.target.deployment.name) for checked in done}
+    output, retargeted = retarget(output, names, scale_target, inventory)
+    return output, results + retargeted

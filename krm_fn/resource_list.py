@@ -1,25 +1,24 @@
 """A `config.kubernetes.io/v1` ResourceList: reading it (strictly) and writing it back.
 
-Where the text is block YAML of the plain kind kustomize and kpt write (`yamlio.blocks`),
-the items are not parsed here: each keeps its text, and only its head (apiVersion, kind,
-metadata) is read, for all items in one pass. An item written back unchanged is written as
-the text it came as. Any other input (JSON, anchors, multi-line quoted strings...) is parsed
-whole, as it always was, and written by the YAML writer.
+Where the text is block YAML of the plain kind kustomize and kpt write, the items are not
+parsed here: each keeps its text, and only its head (apiVersion, kind, metadata) is read
+(`yamlio.read_split`). An item written back unchanged is written as the text it came as.
+Any other input (JSON, anchors, multi-line quoted strings...) is parsed whole.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from . import yamlio
-from .resource import HEAD, Resource, parse_all
+from .resource import HEAD, Resource
 from .results import Result, error
-from .yamlio import blocks, guards
-from .yamlio.loader import BaseLoader
 
 API_VERSIONS = ("config.kubernetes.io/v1", "config.kubernetes.io/v1alpha1")
 RULE = "resource-list"
+T = TypeVar("T")
 
 
 class MalformedInputError(ValueError):
@@ -28,34 +27,31 @@ class MalformedInputError(ValueError):
 
 @dataclass
 class ResourceList:
-    doc: dict[str, Any]
-    """The list's own keys in their order (without `items` where the text was taken apart)."""
+    read: yamlio.ListText
     items: list[Resource]
-    split: blocks.SplitList | None = None
-    """Its text, taken apart, where it could be; None when it was parsed whole."""
+
+    @property
+    def doc(self) -> dict[str, Any]:
+        """The list's own keys in their order (without `items` where its text was taken apart)."""
+        return self.read.doc
 
 
 def parse(data: bytes, whole: bool = False) -> ResourceList:
     """The list; its items taken apart as texts where it can be, else (or when `whole`) parsed whole."""
+    read = None if whole else yamlio.read_split(data, "items", HEAD)
+    if read is None:
+        return _from_whole(data)
+    _check(read.doc)
+    return ResourceList(read, [Resource(document=document) for document in read.entries])
+
+
+def with_list(data: bytes, work: Callable[[ResourceList], T]) -> T:
+    """`work` over the list in `data`. Where an item is read only late, and only then turns out not to
+    be valid YAML, `work` runs again over the list parsed whole, whose error says where, in the input."""
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = None  # the full parse says where
-    if text is not None and "\r\n" in text and "\r" not in text.replace("\r\n", ""):
-        text = text.replace("\r\n", "\n")  # CRLF line ends, as YAML reads them
-    split = None
-    if text is not None and not whole:
-        try:
-            guards.check_depth(text, BaseLoader)  # what the items' texts hold too, though nothing parses it
-            split = blocks.split_list(text)
-        except yamlio.InputError:
-            split = None  # the full parse says what is wrong
-    if split is not None:
-        try:
-            return _from_split(split)
-        except yamlio.InputError:
-            pass  # the full parse says what is wrong, with line numbers in the whole input
-    return _from_whole(data)
+        return work(parse(data))
+    except yamlio.InputError:
+        return work(parse(data, whole=True))
 
 
 def _from_whole(data: bytes) -> ResourceList:
@@ -67,25 +63,7 @@ def _from_whole(data: bytes) -> ResourceList:
     items = doc.get("items")
     if items is None:  # optional in the function spec: no items
         items = doc["items"] = []
-    return ResourceList(doc, [Resource(item) for item in items])
-
-
-def _from_split(split: blocks.SplitList) -> ResourceList:
-    doc = yamlio.load("".join(text for key, text in split.entries if key != "items"))
-    if not isinstance(doc, dict):
-        raise yamlio.InputError("not a mapping")
-    _check(doc)
-    items = [Resource(source=item, column=split.column) for item in split.items]
-    heads: list[str | None] = []
-    for item in split.items:
-        found = blocks.key_blocks(blocks.item_document(item, split.column))
-        heads.append(None if found is None else "".join(found.get(key, "") for key in HEAD) or "{}\n")
-    # One pass over every item's head; an item whose own keys are not plain is parsed whole.
-    plain = [i for i, head in enumerate(heads) if head is not None]
-    for i, head in zip(plain, yamlio.load_documents([heads[i] or "" for i in plain]), strict=True):
-        items[i] = Resource(source=split.items[i], column=split.column, head=head)
-    parse_all(items[i] for i, head in enumerate(heads) if head is None)
-    return ResourceList(doc, items, split)
+    return ResourceList(yamlio.ListText(doc, [], "items"), [Resource(item) for item in items])
 
 
 def _check(doc: Any) -> None:
@@ -142,21 +120,4 @@ def render(lst: ResourceList, items: list[Resource], results: list[Result]) -> s
     run's are appended after them. An item from the input is written as the text it came as.
     """
     merged = [*(lst.doc.get("results") or []), *(result.to_dict() for result in results)]
-    if lst.split is None:
-        out = {**lst.doc, "items": [item.obj for item in items], "results": merged}
-        if not merged:
-            del out["results"]
-        return yamlio.dump(out)
-    column = lst.split.column
-    parts = []
-    for key, text in lst.split.entries:
-        if key == "items":
-            written = "".join(item.text(column) for item in items)
-            parts.append("items:\n" + written if items else "items: []\n")
-        elif key == "results":
-            parts.append(yamlio.dump({"results": merged}) if merged else "")
-        else:
-            parts.append(text)
-    if merged and "results" not in lst.doc:
-        parts.append(yamlio.dump({"results": merged}))
-    return "".join(parts)
+    return yamlio.write_list(lst.read, [item.document for item in items], {"results": merged or None})

@@ -7,7 +7,7 @@ anything, silently. Only a target in the autoscaler's own namespace is the same 
 from __future__ import annotations
 
 from .inventory import Inventory
-from .providers import Kind
+from .provider_api import Kind
 from .resource import Resource, parse_all
 from .results import Result, info, warning
 

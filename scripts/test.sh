@@ -11,5 +11,6 @@ if [[ $# -eq 0 ]]; then
     ruff check .
     ruff format --check --quiet .
     mypy
+    lint-imports --no-cache
 fi
 exec python -m pytest "$@"

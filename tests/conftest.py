@@ -58,7 +58,7 @@ def run_fn(data: bytes | str) -> Run:
     out, err = io.StringIO(), io.StringIO()
     code = cli.main([], io.BytesIO(raw), out, err)
     run = Run(code, out.getvalue(), err.getvalue())
-    if run.stdout and resource_list.parse(raw).split is not None:
+    if run.stdout and resource_list.parse(raw).read.layout is not None:
         whole, _ = cli.run_list(resource_list.parse(raw, whole=True))
         assert yamlio.load(whole) == run.doc, "passing items through as text changed what the output means"
     return run

@@ -11,7 +11,8 @@ import pytest
 from test_golden import change
 
 from krm_fn import yamlio
-from krm_fn.config.docs import default_spec_model, help_text
+from krm_fn.cli import default_spec_model
+from krm_fn.config.docs import help_text
 
 from conftest import GOLDEN, REPO, run_fn
 from rollout_schema import RolloutSchema

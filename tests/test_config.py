@@ -11,6 +11,7 @@ import pytest
 from krm_fn import yamlio
 from krm_fn.config import load as config
 from krm_fn.config.schema import json_schema
+from krm_fn.providers.argo_rollouts import PROVIDER
 from krm_fn.providers.argo_rollouts.spec import ArgoRolloutsSpec
 from krm_fn.results import Result
 
@@ -23,7 +24,7 @@ def _typed(spec_yaml: str) -> dict[str, Any]:
 
 
 def _load(fn_config: dict[str, Any] | None) -> tuple[ArgoRolloutsSpec | None, list[Result]]:
-    spec, results = config.load_config(fn_config)
+    spec, results = config.load_config(fn_config, PROVIDER)
     assert spec is None or isinstance(spec, ArgoRolloutsSpec)
     return spec, results
 
@@ -108,7 +109,7 @@ BAD_TYPED = [
 
 @pytest.mark.parametrize(("spec", "field", "message"), BAD_TYPED, ids=[b[1] + ":" + b[0].strip() for b in BAD_TYPED])
 def test_typed_config_errors(spec: str, field: str, message: str) -> None:
-    parsed, results = config.load_config(_typed(spec))
+    parsed, results = config.load_config(_typed(spec), PROVIDER)
     assert parsed is None
     assert [(r.severity, r.field, r.message) for r in results] == [("error", field, message)]
 
@@ -128,7 +129,7 @@ def test_defaults_are_the_safe_ones() -> None:
     assert results == [] and spec is not None
     assert [s.to_argo() for s in spec.canarySteps] == [{"setWeight": 25}, {"pause": {}}]
     assert (spec.maxSurge, spec.maxUnavailable, spec.requireCRD, spec.provider) == (None, None, True, "argo-rollouts")
-    assert config.load_config(None)[0] == ArgoRolloutsSpec() and not ArgoRolloutsSpec().enabled
+    assert config.load_config(None, PROVIDER)[0] == ArgoRolloutsSpec() and not ArgoRolloutsSpec().enabled
 
 
 def test_every_step_kind_is_accepted() -> None:
@@ -184,7 +185,8 @@ def test_configmap_maps_every_key_to_the_typed_model() -> None:
             "  enabled: true\n  canarySteps: [{setWeight: 5}, {pause: {duration: 2m}}]\n  maxSurge: 2\n  maxUnavailable: 10%\n"
             "  selector: {names: [agents, agents-controllers], namespaces: [agents], matchLabels: {tier: canary, team: platform}}\n"
             "  requireCRD: false"
-        )
+        ),
+        PROVIDER,
     )
     assert spec == typed
 
@@ -206,14 +208,14 @@ BAD_CONFIGMAP = [
 
 @pytest.mark.parametrize(("data", "field", "message"), BAD_CONFIGMAP, ids=[b[1] for b in BAD_CONFIGMAP])
 def test_configmap_errors_name_the_key(data: dict[str, str], field: str, message: str) -> None:
-    parsed, results = config.load_config(_configmap(**data))
+    parsed, results = config.load_config(_configmap(**data), PROVIDER)
     assert parsed is None
     assert [(r.severity, r.field, r.message) for r in results] == [("error", field, message)]
 
 
 def test_published_json_schema_is_current() -> None:
     assert SCHEMA_FILE.exists(), "run: python -m krm_fn --schema > schemas/progressive-delivery.v1alpha1.json"
-    assert json.loads(SCHEMA_FILE.read_text()) == json_schema(), (
+    assert json.loads(SCHEMA_FILE.read_text()) == json_schema(ArgoRolloutsSpec), (
         "the published schema is stale: python -m krm_fn --schema > schemas/progressive-delivery.v1alpha1.json"
     )
 

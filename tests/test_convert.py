@@ -6,10 +6,11 @@ from typing import Any
 
 import pytest
 
-from krm_fn.providers.argo_rollouts.canary import canary_strategy, never_replaces, surge_settings
+from krm_fn.providers.argo_rollouts.canary import canary_strategy
 from krm_fn.providers.argo_rollouts.convert import dropped_fields, to_rollout, workload_ref_rollout
 from krm_fn.providers.argo_rollouts.services import cloned_service
 from krm_fn.providers.argo_rollouts.spec import ArgoRolloutsSpec
+from krm_fn.providers.argo_rollouts.surges import never_replaces, surge_settings
 from krm_fn.resource import Resource
 
 CANARY = {"maxSurge": 1, "maxUnavailable": 0, "steps": [{"setWeight": 25}, {"pause": {}}]}

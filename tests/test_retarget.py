@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from krm_fn.inventory import Inventory
-from krm_fn.providers import Kind
+from krm_fn.provider_api import Kind
 from krm_fn.resource import Resource
 from krm_fn.retarget import retarget
 

@@ -10,12 +10,11 @@ from typing import Any
 
 import pytest
 
-from krm_fn import rules
-from krm_fn.providers import registry
+from krm_fn import provider_api, registry, rules
 
 from conftest import REPO
 
-MODULES: list[Any] = [*rules.RULES, *(m for name in registry.PROVIDERS for m in registry.load(name).rules)]
+MODULES: list[Any] = [*rules.RULES, *(m for name in registry.PROVIDERS for m in provider_api.load(name).rules)]
 
 
 @pytest.mark.parametrize("module", MODULES, ids=[m.ID for m in MODULES])

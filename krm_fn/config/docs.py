@@ -1,7 +1,7 @@
 """The config's documentation, generated from the models' field descriptions.
 
-One source for the README's configuration table (`python -m krm_fn.config.docs` prints
-it; a test keeps the README in step) and the CLI's `--help`.
+One source for the configuration table in the docs (a test keeps it in step) and the
+CLI's `--help`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from ..providers import registry
 from . import configmap
 
 
@@ -60,10 +59,6 @@ def rows(spec_model: type[BaseModel], prefix: str = "") -> list[Row]:
     return found
 
 
-def default_spec_model() -> type[BaseModel]:
-    return registry.load(registry.DEFAULT_PROVIDER).spec_model
-
-
 def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
@@ -83,7 +78,3 @@ def help_text(spec_model: type[BaseModel]) -> str:
     out.append("ConfigMap form: one string per key:")
     out.extend(textwrap.wrap(keys, 86, initial_indent="  ", subsequent_indent="  "))
     return "\n".join(out) + "\n"
-
-
-if __name__ == "__main__":
-    print(markdown_table(default_spec_model()), end="")

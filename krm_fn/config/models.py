@@ -1,20 +1,19 @@
-"""What every provider's spec has, each field typed and documented once.
+"""The config's models: what every provider's spec has, and the pieces its own fields are made of.
 
-A provider's spec model (see `krm_fn.providers`) declares these fields beside its own, in
-the order its documentation reads, with the defaults below (written at the declaration,
-where type checkers see them); `Field(description=...)` is the single source of the JSON
-Schema, `--help` and the README's configuration table.
+A provider's spec model (see `krm_fn.provider_api`) subclasses `ProviderSpec`;
+`Field(description=...)` is the single source of the JSON Schema, `--help` and the
+configuration table in the docs.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any, ClassVar, Protocol
+from typing import Annotated, Any, ClassVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from ..providers.registry import PROVIDERS
+from ..registry import DEFAULT_PROVIDER, PROVIDERS
 
 
 class Model(BaseModel):
@@ -53,29 +52,17 @@ def _supported(name: str) -> str:
     return name
 
 
-Enabled = Annotated[bool, Field(description="false: every item passes through unchanged, with an info result saying so")]
-ProviderName = Annotated[
-    str,
-    AfterValidator(_supported),
-    Field(description=f"what runs the Rollouts; supported: {', '.join(PROVIDERS)}"),
-]
-SelectorField = Annotated[
-    Selector,
-    Field(
+class ProviderSpec(Model):
+    """What every provider's spec has, and all the orchestration reads of it: a provider's spec
+    model is a subclass that adds its own fields after these."""
+
+    enabled: bool = Field(False, description="false: every item passes through unchanged, with an info result saying so")
+    provider: Annotated[str, AfterValidator(_supported)] = Field(
+        DEFAULT_PROVIDER, description=f"what runs the Rollouts; supported: {', '.join(PROVIDERS)}"
+    )
+    selector: Selector = Field(
+        default_factory=Selector,
         description="names, namespaces and matchLabels, ANDed; empty: every Deployment. Without names, a Deployment that"
-        " cannot become the provider's workload (Recreate, say) is left as it is, with a warning"
-    ),
-]
-RequireCRD = Annotated[
-    bool,
-    Field(description="the list must declare the provider's CRD; false where another application installs it"),
-]
-
-
-class CommonSpec(Protocol):
-    """The fields the orchestration reads of any provider's spec."""
-
-    enabled: bool
-    provider: str
-    selector: Selector
-    requireCRD: bool
+        " cannot become the provider's workload (Recreate, say) is left as it is, with a warning",
+    )
+    requireCRD: bool = Field(True, description="the list must declare the provider's CRD; false where another application installs it")

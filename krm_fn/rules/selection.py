@@ -1,17 +1,17 @@
 """selection: say when the selector picks nothing, or names a Deployment that is not there.
 
 A typo in `selector.names` would otherwise render the chart unchanged, and the canary
-the user asked for would silently never happen. A workload of the provider's kind that
-the selector matches counts as converted already (kpt converts files in place, so every
-render after the first finds Rollouts): that is an info, not a warning.
+the user asked for would silently never happen. What the provider says an earlier run
+converted, where the selector matches it, counts as converted already (kpt converts files
+in place, so every render after the first finds Rollouts): that is an info, not a warning.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
-from ..providers import Context, Traits
+from ..config.models import ProviderSpec
+from ..provider_api import Context, Target, Traits
 from ..results import Result, info, warning
 from ..select import is_deployment, matches
 
@@ -19,10 +19,10 @@ ID = "selection"
 TRAITS = Traits(per_target=False)
 
 
-def check(ctx: Context[Any, Any]) -> Iterator[Result]:
+def check(ctx: Context[ProviderSpec, Target]) -> Iterator[Result]:
     selector = ctx.spec.selector
     workload = ctx.provider.workload
-    done = sorted({r.name for r in ctx.inventory.of_kind(workload.group, workload.kind) if matches(r, selector)})
+    done = sorted({r.name for r in ctx.provider.converted(ctx.inventory) if matches(r, selector)})
     if not ctx.targets:
         if done:
             yield info(f"nothing left to convert: already {workload.kind}s: {', '.join(done)}", rule=ID)

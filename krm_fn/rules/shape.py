@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ..providers import Context, Traits
+from ..config.models import ProviderSpec
+from ..provider_api import Context, Target, Traits
 from ..results import Result, error
 
 ID = "shape"
@@ -33,7 +34,7 @@ def _kind_of(value: Any) -> str:
     return "a list" if isinstance(value, list) else f"{type(value).__name__} {value!r:.40}"
 
 
-def check(ctx: Context[Any, Any]) -> Iterator[Result]:
+def check(ctx: Context[ProviderSpec, Target]) -> Iterator[Result]:
     for target in ctx.targets:
         deployment = target.deployment
         wrong = next(

@@ -1,146 +1,16 @@
-"""Block YAML as kustomize and kpt write a ResourceList, taken apart by lines, not parsed.
-
-A ResourceList is a few top-level keys and a long `items:` sequence. Where the text keeps to
-a plain subset of block YAML (no tabs or CRs, no anchors, aliases or document markers, every
-quoted scalar and flow collection on one line), its structure shows in its lines: a
-top-level key starts at column 0, an item at the `- ` that opens it, an item's own keys at
-one indentation. Then an item the function does not change can pass through as the text it
-came as, and only the items that are read need parsing. Wherever the text leaves that
-subset, `split_list` says so (None) and the caller parses the whole input as before.
+"""Block YAML documents taken apart by lines: an item's text as a document and back, its
+top-level entries, blocks left out, and a changed document rewritten reusing the text of
+every unchanged part.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 
-_TOP_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(?: +(.*))?\Z")
 _ITEM_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_.\-/]*):(?: |\Z)")
-# Characters with which a line may start something that spans lines or refers elsewhere.
-_RISKY = re.compile(r"[\"'\[\]{}&*!|>%@`\\]")
-# Anchors, aliases and tags: a token that starts with &, * or ! after a separator.
-_NODE_PROPERTY = re.compile(r"(?:^|[\s,\[{])[&*!]\S")
 # A key whose value is the block below it: nothing inline, or a block scalar's header.
 _BLOCK_KEY = re.compile(r"(- )?([A-Za-z_][A-Za-z0-9_.\-/]*):(?: +[|>][0-9+\-]*)? *\Z")
-_BLOCK_SCALAR = re.compile(r"(?:^|:|-)\s*[|>][0-9+\-]*\s*(?:#.*)?\Z")
-# Tabs; line breaks other than LF (libyaml breaks lines at them too); characters YAML refuses.
-_UNSAFE = re.compile("[\t\r\x85\u2028\u2029\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
-
-
-@dataclass
-class SplitList:
-    """The top-level entries in order, each `(key, text)`; the items' texts; their column."""
-
-    entries: list[tuple[str, str]]
-    items: list[str]
-    column: int
-
-
-def _balanced(line: str) -> bool:
-    """Every quote and bracket the line opens, it closes (a comment ends the line)."""
-    depth, quote, i = 0, "", 0
-    while i < len(line):
-        char = line[i]
-        if quote == '"':
-            if char == "\\":
-                i += 1
-            elif char == '"':
-                quote = ""
-        elif quote == "'":
-            if char == "'":
-                if i + 1 < len(line) and line[i + 1] == "'":
-                    i += 1
-                else:
-                    quote = ""
-        elif char in "\"'" and (i == 0 or line[i - 1] in " \t[{,:-"):
-            quote = char
-        elif char == "#" and (i == 0 or line[i - 1] == " "):
-            break
-        elif char in "[{":
-            depth += 1
-        elif char in "]}":
-            depth -= 1
-        i += 1
-    return quote == "" and depth == 0
-
-
-def _plain_subset(lines: list[str]) -> bool:
-    """No line starts anything that spans lines, other than block scalars (whose lines are skipped)."""
-    block_above = -1  # inside a block scalar: the indentation its content must exceed
-    for line in lines:
-        stripped = line.lstrip(" ")
-        indent = len(line) - len(stripped)
-        if block_above >= 0:
-            if not stripped or indent > block_above:
-                continue
-            block_above = -1
-        if not stripped or stripped[0] == "#":
-            continue
-        if stripped.startswith(("---", "...")) and indent == 0:
-            return False
-        if not _RISKY.search(stripped):
-            continue
-        if _NODE_PROPERTY.search(stripped) or not _balanced(stripped):
-            return False
-        if _BLOCK_SCALAR.search(stripped):
-            # The content belongs to the key on this line: indented more than it.
-            key_indent = indent
-            while stripped.startswith("- "):
-                stripped, key_indent = stripped[2:], key_indent + 2
-            block_above = key_indent
-    return True
-
-
-def split_list(text: str) -> SplitList | None:
-    """The list's top-level entries and item texts, or None where the text is not plain enough to be sure."""
-    if _UNSAFE.search(text) or not text.endswith("\n"):
-        return None
-    lines = text.split("\n")[:-1]
-    if not _plain_subset(lines):
-        return None
-    entries: list[tuple[str, int, int]] = []  # key, first line, end line
-    for number, line in enumerate(lines):
-        if not line or line[0] in " #" or (line[0] == "-" and entries):  # a sequence at column 0 under the key above
-            continue
-        match = _TOP_KEY.match(line)
-        if match is None:
-            return None  # a quoted or complex key, a flow document, text that is not a key
-        if entries:
-            entries[-1] = (entries[-1][0], entries[-1][1], number)
-        entries.append((match.group(1), number, len(lines)))
-    keys = [key for key, _, _ in entries]
-    if len(set(keys)) != len(keys) or "items" not in keys:
-        return None  # duplicates and the rest: the full parse says what is wrong
-    items, column = _items(lines, *next((start, end) for key, start, end in entries if key == "items"))
-    if items is None:
-        return None
-    return SplitList([(key, "\n".join(lines[start:end]) + "\n") for key, start, end in entries], items, column)
-
-
-def _items(lines: list[str], start: int, end: int) -> tuple[list[str] | None, int]:
-    head = lines[start]
-    rest = [n for n in range(start + 1, end) if lines[n].strip() and not lines[n].lstrip().startswith("#")]
-    if head != "items:":
-        return ([] if head.rstrip() == "items: []" and not rest else None), 0
-    body = rest
-    if not body:
-        return None, 0
-    column = len(lines[body[0]]) - len(lines[body[0]].lstrip(" "))
-    if column not in (0, 2) or not lines[body[0]][column:].startswith("-"):
-        return None, 0
-    starts = []
-    for n in body:
-        line = lines[n]
-        indent = len(line) - len(line.lstrip(" "))
-        if indent < column:
-            return None, 0
-        if indent == column:
-            if not (line[column:].startswith("- ") or line[column:] == "-"):
-                return None, 0
-            starts.append(n)
-    items = ["\n".join(lines[a:b]) + "\n" for a, b in zip(starts, [*starts[1:], end], strict=True)]
-    return items, column
 
 
 def item_document(item: str, column: int) -> str:

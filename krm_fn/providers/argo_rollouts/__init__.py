@@ -6,15 +6,17 @@ strategy options (`spec`), behind the interface in `krm_fn.providers`.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 from ...inventory import Inventory
-from ...providers import Conversion, Rule
+from ...provider_api import Conversion, Kind, Provider, Rule, Target
+from ...resource import Resource
 from ...results import Result, info
 from . import rules
 from .api import ROLLOUT, ROLLOUT_CRD
 from .existing import check_existing
-from .plan import ArgoTarget, plan
+from .plan import ArgoTarget, plan_targets
 from .services import generated_name
 from .spec import ArgoRolloutsSpec, validation_context
 
@@ -24,15 +26,26 @@ class ArgoRollouts:
     spec_model = ArgoRolloutsSpec
     crd = ROLLOUT_CRD
     workload = ROLLOUT
-    rules: ClassVar[list[Rule]] = list(rules.RULES)
-    plan = staticmethod(plan)
-    validation_context = staticmethod(validation_context)
+    rules: Sequence[Rule[ArgoRolloutsSpec, ArgoTarget]] = rules.RULES
+
+    def validation_context(self, raw_spec: object) -> dict[str, object]:
+        return validation_context(raw_spec)
+
+    def plan(self, spec: ArgoRolloutsSpec, inventory: Inventory, selected: Iterable[Target]) -> Iterator[ArgoTarget]:
+        return plan_targets(spec, inventory, selected)
+
+    def converted(self, inventory: Inventory) -> list[Resource]:
+        """Rollouts: a Deployment converted in place is one now, and with workloadRef one drives it."""
+        return inventory.of_kind(ROLLOUT.group, ROLLOUT.kind)
+
+    def scale_target(self, spec: ArgoRolloutsSpec) -> Kind:
+        """The Rollout, whichever the migration: with workloadRef it owns the pods (and scales the Deployment down)."""
+        return ROLLOUT
 
     def check_existing(self, spec: ArgoRolloutsSpec, inventory: Inventory) -> list[Result]:
         return check_existing(spec, inventory, self.rules, self)
 
-    @staticmethod
-    def convert(spec: ArgoRolloutsSpec, target: ArgoTarget) -> Conversion:
+    def convert(self, spec: ArgoRolloutsSpec, target: ArgoTarget) -> Conversion:
         deployment = target.deployment
         if spec.migration == "workloadRef":
             items: list[Any] = [deployment, target.rollout]
@@ -61,4 +74,4 @@ def _summary(target: ArgoTarget) -> str:
     return f"blueGreen: active {blue_green.get('activeService')}{preview}, {promotion} promotion"
 
 
-PROVIDER: Any = ArgoRollouts()
+PROVIDER: Provider[ArgoRolloutsSpec, ArgoTarget] = ArgoRollouts()

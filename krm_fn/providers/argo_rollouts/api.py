@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...providers import CRD, Kind
+from ...provider_api import CRD, Kind
 
 ROLLOUT = Kind("argoproj.io/v1alpha1", "Rollout")
 ROLLOUT_CRD = CRD(

@@ -9,6 +9,7 @@ default), an error (the run fails, all or nothing), or nothing (`off`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -16,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 from ...config.errors import to_results
 from ...fieldpath import Loc
 from ...inventory import Inventory
-from ...providers import Context
+from ...provider_api import Context, Rule, Workloads
 from ...resource import Resource, parse_all
 from ...results import Result, error, warning
 from .api import ROLLOUT
@@ -31,7 +32,9 @@ from .template import Accepted, accept
 RULE = "existing-rollout"
 
 
-def check_existing(spec: ArgoRolloutsSpec, inventory: Inventory, rules: list[Any], provider: Any) -> list[Result]:
+def check_existing(
+    spec: ArgoRolloutsSpec, inventory: Inventory, rules: Sequence[Rule[ArgoRolloutsSpec, ArgoTarget]], provider: Workloads
+) -> list[Result]:
     if spec.checkExisting == "off":
         return []
     found: list[Result] = []

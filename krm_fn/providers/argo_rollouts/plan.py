@@ -8,7 +8,7 @@ from typing import Any
 
 from ...fieldpath import Loc
 from ...inventory import Inventory
-from ...providers import Context, Target
+from ...provider_api import Context, Target
 from ...resource import Resource, parse_all
 from .api import ROLLOUT
 from .bluegreen import plan_blue_green
@@ -66,7 +66,7 @@ def driven_by_workload_ref(inventory: Inventory) -> set[tuple[str, str]]:
     return found
 
 
-def plan(spec: ArgoRolloutsSpec, inventory: Inventory, selected: Iterable[Target]) -> Iterator[ArgoTarget]:
+def plan_targets(spec: ArgoRolloutsSpec, inventory: Inventory, selected: Iterable[Target]) -> Iterator[ArgoTarget]:
     """Each selected Deployment's target, as it is asked for (the Deployment read whole only then)."""
     # In workloadRef mode a Deployment already driven by a Rollout is done: a second run is a no-op.
     done = driven_by_workload_ref(inventory) if spec.migration == "workloadRef" else set()

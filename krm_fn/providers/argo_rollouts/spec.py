@@ -11,13 +11,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, ValidationInfo, WithJsonSchema, field_validator, model_validator
 
-from ...config.models import Enabled, FieldError, FromString, Model, ProviderName, RequireCRD, Selector, SelectorField
-from ..registry import DEFAULT_PROVIDER
+from ...config.models import FieldError, FromString, ProviderSpec
 from .bluegreen import BlueGreenOptions
-from .canary import never_replaces
 from .options import CanaryOptions
 from .routing import EXPERIMENT_WEIGHT_ROUTERS, HEADER_ROUTERS, MIRROR_ROUTERS, managed_routes, routers
 from .steps import STEP_KINDS, CanaryStep, default_steps
+from .surges import never_replaces
 
 _INT_OR_PERCENT = re.compile(r"^[0-9]+%?$")
 _STRATEGY_FIELDS = {"canary": ("canarySteps", "maxSurge", "maxUnavailable", "canary"), "blueGreen": ("blueGreen",)}
@@ -41,9 +40,7 @@ IntOrPercent = Annotated[
 ]
 
 
-class ArgoRolloutsSpec(Model):
-    enabled: Enabled = False
-    provider: ProviderName = DEFAULT_PROVIDER
+class ArgoRolloutsSpec(ProviderSpec):
     canarySteps: list[CanaryStep] = Field(
         default_factory=default_steps,
         description="Argo canary steps, each exactly one of " + ", ".join(STEP_KINDS) + "; default: 25%, then wait for promotion",
@@ -54,8 +51,6 @@ class ArgoRolloutsSpec(Model):
     maxUnavailable: IntOrPercent = Field(
         None, description="pods or percent, never both zero; default: the Deployment's rollingUpdate.maxUnavailable, else 0"
     )
-    selector: SelectorField = Field(default_factory=Selector)
-    requireCRD: RequireCRD = True
     migration: Literal["convert", "workloadRef"] = Field(
         "convert", description="convert: the Rollout replaces the Deployment; workloadRef: a Rollout drives the kept Deployment"
     )
@@ -115,13 +110,13 @@ def _routed_step(step: CanaryStep, loc: tuple[str | int, ...], routing: dict[str
             )
 
 
-def validation_context(raw_spec: Any) -> dict[str, Any]:
+def validation_context(raw_spec: object) -> dict[str, object]:
     """What field validators need of the rest of the spec: the strategy, and the highest canary
     weight, which `setWeight` is checked against (`maxTrafficWeight`, default 100)."""
     raw = raw_spec if isinstance(raw_spec, dict) else {}
     strategy = raw.get("strategy", "canary")
     # A strategy that is not a string is the Literal's to report; no field is then out of place.
-    context: dict[str, Any] = {"strategy": strategy if isinstance(strategy, str) else None}
+    context: dict[str, object] = {"strategy": strategy if isinstance(strategy, str) else None}
     canary = raw.get("canary")
     routing = canary.get("trafficRouting") if isinstance(canary, dict) else None
     weight = routing.get("maxTrafficWeight") if isinstance(routing, dict) else None

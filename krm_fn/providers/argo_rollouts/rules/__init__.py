@@ -7,6 +7,11 @@ and `check(ctx)` yielding results.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from ....provider_api import Rule
+from ..plan import ArgoTarget
+from ..spec import ArgoRolloutsSpec
 from . import (
     analysis_templates,
     bluegreen_revisions,
@@ -23,7 +28,7 @@ from . import (
     traffic_services,
 )
 
-RULES = [
+RULES: Sequence[Rule[ArgoRolloutsSpec, ArgoTarget]] = [
     rollout_crd,
     name_conflict,
     recreate,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ....providers import Traits
+from ....provider_api import Traits
 from ....results import Result, error, warning
 from ..plan import ArgoContext, ArgoTarget
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ....providers import Traits
+from ....provider_api import Traits
 from ....results import Result, error
 from ..plan import ArgoContext
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ....labelselector import service_selector
-from ....providers import Traits
+from ....provider_api import Traits
 from ....results import Result, error
 from ..plan import ArgoContext, ArgoTarget
 from ..services import GENERATE, named, not_in_list

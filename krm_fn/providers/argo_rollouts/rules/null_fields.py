@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ....fieldpath import format_path
-from ....providers import Traits
+from ....provider_api import Traits
 from ....results import Result, error, info
 from ..plan import ArgoContext
 

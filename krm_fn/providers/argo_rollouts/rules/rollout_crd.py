@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ....providers import Traits
+from ....provider_api import Traits
 from ....resource import Resource
 from ....results import Result, error
 from ..plan import ArgoContext

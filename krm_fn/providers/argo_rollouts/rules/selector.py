@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ....labelselector import LabelSelector
-from ....providers import Traits
+from ....provider_api import Traits
 from ....results import Result, error
 from ..plan import ArgoContext
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ....providers import Traits
+from ....provider_api import Traits
 from ....results import Result, error, warning
-from ..canary import never_replaces, surge_settings
 from ..plan import ArgoContext
+from ..surges import never_replaces, surge_settings
 
 ID = "surge"
 TRAITS = Traits(existing=True)

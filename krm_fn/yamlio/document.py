@@ -1,0 +1,113 @@
+"""One entry of a list's sequence: its data, parsed from its text only as far as it is read,
+and its text, reused wherever the data did not change.
+
+An entry taken from a list's text (`lists.read_list`) keeps that text (`source`) and is
+parsed only as far as it is read: the keys read up front (its head) first, the rest on the
+first read past them. One nothing reads past its head is written back as the text it came
+as; one made from another (`origin`) reuses the text of every part it shares with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from . import blocks, codec
+
+UNREAD: Any = object()
+"""Data not parsed yet (None is data: a `- null` entry)."""
+
+
+class Document:
+    __slots__ = ("_data", "_head", "_head_keys", "column", "origin", "source")
+
+    def __init__(
+        self,
+        data: Any = UNREAD,
+        *,
+        source: str | None = None,
+        column: int = 0,
+        head: dict[str, Any] | None = None,
+        head_keys: tuple[str, ...] = (),
+        origin: Document | None = None,
+    ) -> None:
+        self._data = data
+        self._head = head
+        self._head_keys = head_keys
+        self.source = source
+        """The entry's text in the list it came from (its `- ` line first), or None for a new entry."""
+        self.column = column
+        self.origin = origin
+        """The entry this one was made from, sharing its unchanged parts: their text can be reused."""
+
+    @property
+    def data(self) -> Any:
+        """The entry as data, parsed from its text on first use."""
+        if self._data is UNREAD:
+            if self.source is None:
+                return None
+            self._data = codec.load(blocks.item_document(self.source, self.column))
+        return self._data
+
+    @property
+    def parsed(self) -> bool:
+        return self._data is not UNREAD or self.source is None
+
+    def top(self, key: str) -> Any:
+        """The value of a top-level key: from the head, where it holds the key and the rest is unread."""
+        if self._data is UNREAD and self._head is not None and key in self._head_keys:
+            return self._head.get(key)
+        data = self.data
+        return data.get(key) if isinstance(data, dict) else None
+
+    def release(self) -> None:
+        """Let go of the parsed data, where the text and head can stand for it (it is parsed again if read)."""
+        if self.source is not None and self._head is not None:
+            self._data = UNREAD
+
+    def text(self, column: int) -> str:
+        """The entry as an entry of a sequence at `column`: as it came, as what it was made from with
+        the changes (the text of every unchanged part reused), or written anew."""
+        if self.source is not None:
+            return self.source
+        origin = self.origin
+        if (
+            origin is not None
+            and origin.source is not None
+            and origin.parsed
+            and isinstance(origin.data, dict)
+            and isinstance(self.data, dict)
+        ):
+            document = blocks.rewrite(blocks.item_document(origin.source, origin.column), origin.data, self.data, codec.dump_cached)
+            return blocks.to_item(document, column)
+        return blocks.as_item(codec.dump([self.data]), column)
+
+    def settle(self) -> None:
+        """For an entry made from one with a text: write its text now and let go of its data (memory
+        then grows with the output's text, not with parsed entries)."""
+        origin = self.origin
+        if self.source is None and origin is not None and origin.source is not None and isinstance(self._data, dict):
+            self.source, self.column = self.text(origin.column), origin.column
+            self._head, self._head_keys = {k: self._data[k] for k in origin._head_keys if k in self._data}, origin._head_keys
+            self._data, self.origin = UNREAD, None
+
+    def without(self, keys: frozenset[str]) -> Document:
+        """The entry without the blocks under `keys`, at any depth, for a read that needs none of them.
+
+        Cheap for an entry not parsed yet: only the rest of its text is parsed (a CRD without its
+        schemas is a few lines of a 570 KB entry).
+        """
+        if self.parsed or self.source is None:
+            return self
+        text = blocks.without_keys(blocks.item_document(self.source, self.column), keys)
+        return self if text is None else Document(codec.load(text))
+
+
+def parse_all(documents: Iterable[Document]) -> None:
+    """Parse, in one pass over their texts, the entries not parsed yet (one libyaml call, not one each)."""
+    pending = [d for d in documents if not d.parsed and d.source is not None]
+    if not pending:
+        return
+    parsed = codec.load_documents([blocks.item_document(d.source or "", d.column) for d in pending])
+    for document, data in zip(pending, parsed, strict=True):
+        document._data = data
