@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# Install pinned kustomize and helm binaries into .tools/bin/ at the repo root,
-# build the test tools rollout-validate and argocd-build there (scripts/build-go-tool.sh), and
-# check that kpt is available.
+# Install pinned kustomize and helm binaries into .tools/bin/ at the repo root (what rendering
+# needs); with --test-tools also helm4, the test tools rollout-validate and argocd-build
+# (scripts/build-go-tool.sh), and check that kpt is available.
 #
 # Usage:
-#   scripts/install-tools.sh               # install if needed, then print one
-#                                          # line per tool: <tool> <version> <path>
-#   scripts/install-tools.sh --print-path  # install if needed, print only the
-#                                          # bin dir (build output goes to stderr)
+#   scripts/install-tools.sh [--test-tools]               # install if needed, then print one
+#                                                         # line per tool: <tool> <version> <path>
+#   scripts/install-tools.sh [--test-tools] --print-path  # install if needed, print only the
+#                                                         # bin dir (build output goes to stderr)
 #
 #   PATH="$(scripts/install-tools.sh --print-path):$PATH"
 #   kustomize build --enable-helm kustomize/...   # finds .tools/bin/helm on PATH
@@ -37,12 +37,15 @@ log() { printf 'install-tools: %s\n' "$*" >&2; }
 die() { log "$*"; exit 1; }
 
 print_path=false
-case "${1:-}" in
-    "") ;;
-    --print-path) print_path=true ;;
-    -h | --help) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
-    *) die "unknown argument: $1 (try --help)" ;;
-esac
+test_tools=false
+for arg in "$@"; do
+    case "$arg" in
+        --print-path) print_path=true ;;
+        --test-tools) test_tools=true ;;
+        -h | --help) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
+        *) die "unknown argument: $arg (try --help)" ;;
+    esac
+done
 
 go_cmd() {
     local go
@@ -107,21 +110,28 @@ install_helm4() {
         die "helm4 reports '$(helm4_version)', expected $HELM4_VERSION"
 }
 
-kpt_path="$(command -v kpt || true)"
-[[ -n $kpt_path ]] || die "kpt not found on PATH; install kpt v1 (https://kpt.dev/installation/)"
-kpt_version="$(kpt version 2>/dev/null)" || die "'$kpt_path version' failed"
-
-install_kustomize
+# kustomize and helm build side by side: on a cold Go cache, fetching one's modules overlaps
+# compiling the other's packages.
+install_kustomize &
+kustomize_pid=$!
 install_helm
-install_helm4
-validator="$("$REPO_ROOT/scripts/build-go-tool.sh" rollout-validate)"
-argocd_build="$("$REPO_ROOT/scripts/build-go-tool.sh" argocd-build)"
+wait "$kustomize_pid"
+if $test_tools; then
+    kpt_path="$(command -v kpt || true)"
+    [[ -n $kpt_path ]] || die "kpt not found on PATH; install kpt v1 (https://kpt.dev/installation/)"
+    kpt_version="$(kpt version 2>/dev/null)" || die "'$kpt_path version' failed"
+    install_helm4
+    validator="$("$REPO_ROOT/scripts/build-go-tool.sh" rollout-validate)"
+    argocd_build="$("$REPO_ROOT/scripts/build-go-tool.sh" argocd-build)"
+fi
 
 if $print_path; then
     echo "$BIN_DIR"
-else
-    echo "kustomize $KUSTOMIZE_VERSION $BIN_DIR/kustomize"
-    echo "helm $HELM_VERSION $BIN_DIR/helm"
+    exit 0
+fi
+echo "kustomize $KUSTOMIZE_VERSION $BIN_DIR/kustomize"
+echo "helm $HELM_VERSION $BIN_DIR/helm"
+if $test_tools; then
     echo "helm4 $HELM4_VERSION $BIN_DIR/helm4"
     echo "rollout-validate $(cut -c1-12 "$validator.inputs-sha256") $validator"
     echo "argocd-build $(sed -n 's/^\tgithub.com\/argoproj\/argo-cd\/v3 //p' "$REPO_ROOT/tests/go/argocd-build/go.mod") $argocd_build"

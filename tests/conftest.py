@@ -21,6 +21,8 @@ CRD_FILES = (SHARED / "argo-rollouts" / "rollout-crd-v1.9.1.yaml", SHARED / "arg
 CRD_FILE = CRD_FILES[-1]
 """The current release's CRD, where a test needs one real CRD."""
 IN_CI = os.environ.get("CI", "").lower() == "true"
+QUICK = os.environ.get("KRM_FN_TEST_SIZE") == "quick"
+"""The quick loop (`scripts/test.sh --quick`): tests marked `slow` run at a reduced size."""
 GOLDEN = REPO / "tests" / "golden"
 GOLDEN_CASES = sorted(p.name for p in GOLDEN.iterdir() if (p / "input.yaml").exists())
 """Each golden case's folder name (tests/golden/NAME: input.yaml and .expected/)."""

@@ -30,6 +30,8 @@ import tools
 from conftest import GOLDEN, GOLDEN_CASES, IN_CI, REPO
 from tools import BUNDLE_DIR, TOOLS_BIN, VENV_BIN, console_script, helm, kustomize, mismatches, run_bytes
 
+pytestmark = pytest.mark.bundle
+
 BUILD_SCRIPT = REPO / "scripts" / "build-bundle.sh"
 NAME = "krm-progressive-delivery"
 EXAMPLE = REPO / "examples" / "agents.resource-list.yaml"

@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_golden import change
 
 from krm_fn import yamlio
 from krm_fn.cli import default_spec_model
 from krm_fn.config.docs import help_text
 
 from conftest import GOLDEN, REPO, run_fn
+from goldens import expected_patch, output_patch
 from rollout_schema import RolloutSchema
 from tools import console_script, run
 
@@ -62,8 +62,7 @@ def test_the_console_script_gives_the_golden_answer(case: str) -> None:
     before, after = yamlio.load(source), yamlio.load(result.stdout)
     if expected["exitCode"] == 1:
         assert after["items"] == before["items"]  # the list was written back unchanged
-    patch = folder / ".expected" / "diff.patch"
-    assert change(before, after) == (patch.read_text() if patch.exists() else "")
+    assert output_patch(source.decode(), result.stdout) == expected_patch(case)
     results = folder / ".expected" / "results.yaml"
     assert (after.get("results") or []) == (yamlio.load(results.read_text()) if results.exists() else [])
 

@@ -23,6 +23,12 @@ def test_rule_is_documented(module: ModuleType) -> None:
     assert f"| `{module.ID}` |" in (REPO / "README.md").read_text(), f"the README's checks table has no row for {module.ID}"
 
 
+@pytest.mark.parametrize("module", MODULES, ids=[m.ID for m in MODULES])
+def test_rule_has_a_test_of_its_own(module: ModuleType) -> None:
+    name = module.__name__.rpartition(".")[2]
+    assert (REPO / "tests" / "rules" / f"test_{name}.py").exists(), f"tests/rules/test_{name}.py: table tests of {module.ID}"
+
+
 def test_ids_are_unique() -> None:
     ids = [m.ID for m in MODULES]
     assert len(ids) == len(set(ids))

@@ -21,6 +21,8 @@ from krm_fn import yamlio
 from conftest import CRD_FILE, GOLDEN, require_tool, run_fn
 from validator import CRD_V1_10_2, VALIDATOR, run_validator, validate
 
+pytestmark = pytest.mark.judge
+
 
 def items(case: str = "convert-all") -> list[dict[str, Any]]:
     """The function's output for a golden case, as a YAML 1.1 reader (kubectl) reads it."""
