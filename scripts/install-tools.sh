@@ -66,7 +66,9 @@ build() {  # build <tool> <version> <go install args...>: installed as $BIN_DIR/
     log "building $tool $version (takes minutes on a cold Go cache)"
     rm -rf "$gobin"
     mkdir -p "$BIN_DIR" "$gobin"
-    GOBIN="$gobin" go_cmd install -trimpath "$@" >&2
+    # No DWARF: -ldflags -w leaves it out of the binary anyway, and not making it saves an eighth of a
+    # cold build's CPU time.
+    GOBIN="$gobin" go_cmd install -trimpath -gcflags=all=-dwarf=false "$@" >&2
     mv "$gobin"/* "$BIN_DIR/$tool"
     log "built $tool $version in $((SECONDS - start))s"
 }

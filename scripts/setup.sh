@@ -30,7 +30,8 @@ esac
 install_venv() {
     if [[ ! -x $VENV/bin/python ]]; then
         log "creating $VENV"
-        "$PYTHON" -m venv "$VENV"
+        # Without a pip of its own (installing one is most of a venv's making): $PYTHON's pip installs into it.
+        "$PYTHON" -m venv --without-pip "$VENV"
     fi
     # Reinstall only when the project's metadata, or what is asked of it, changed since the last
     # install; a venv with the test dependencies serves rendering too.
@@ -39,7 +40,7 @@ install_venv() {
     stamp="$VENV/.installed-$metadata${extras:+-test}"
     if [[ ! -e $stamp && ! -e $VENV/.installed-$metadata-test ]]; then
         log "installing krm-progressive-delivery${extras:+ and its test dependencies} into $VENV"
-        "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e "${REPO_ROOT}${extras}" >&2
+        "$PYTHON" -m pip --python "$VENV/bin/python" install --quiet --disable-pip-version-check -e "${REPO_ROOT}${extras}" >&2
         rm -f "$VENV"/.installed-*
         touch "$stamp"
     fi
