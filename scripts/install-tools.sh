@@ -112,12 +112,10 @@ install_helm4() {
         die "helm4 reports '$(helm4_version)', expected $HELM4_VERSION"
 }
 
-# kustomize and helm build side by side: on a cold Go cache, fetching one's modules overlaps
-# compiling the other's packages.
-install_kustomize &
-kustomize_pid=$!
+# One after the other, helm first: most of kustomize's packages are helm's too, at the same
+# versions, and then come from the build cache (built side by side, both would compile them).
 install_helm
-wait "$kustomize_pid"
+install_kustomize
 if $test_tools; then
     kpt_path="$(command -v kpt || true)"
     [[ -n $kpt_path ]] || die "kpt not found on PATH; install kpt v1 (https://kpt.dev/installation/)"
