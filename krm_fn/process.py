@@ -126,12 +126,13 @@ def assemble(
     that targeted one pointed where the provider says."""
     conversions = {checked.target.index: checked.conversion for checked in done if checked.conversion is not None}
     output: list[Resource] = []
+    said = list(results)
     for index, item in enumerate(items):
         conversion = conversions.get(index)
         output.extend([item] if conversion is None else conversion.items)
-        results.extend(conversion.results if conversion is not None else [])
+        said.extend(conversion.results if conversion is not None else [])
     if scale_target is None:
-        return output, results
+        return output, said
     names = {(checked.target.deployment.namespace, checked.target.deployment.name) for checked in done}
     output, retargeted = retarget(output, names, scale_target, inventory)
-    return output, results + retargeted
+    return output, said + retargeted

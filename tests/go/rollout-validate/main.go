@@ -6,6 +6,8 @@
 //
 // Usage: rollout-validate --crd CRD.yaml [--crd CRD2.yaml] [FILE|-]...
 //
+//	rollout-validate --canary-counts < cases.jsonl   (canary.go: the pods a canary step holds at)
+//
 // Input: multi-document YAML (or JSON), or a config.kubernetes.io/v1 ResourceList. Output: one
 // JSON line per Rollout and CRD, and per Service: {"kind","namespace","name","crd","errors","notes"}.
 // Exit code: 0 when every object is accepted, 1 when one is not, 2 on unusable input.
@@ -50,12 +52,19 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	flags.SetOutput(stderr)
 	var crdFiles fileList
 	flags.Var(&crdFiles, "crd", "Rollout CustomResourceDefinition file (required; repeat to validate against each)")
+	counts := flags.Bool("canary-counts", false, "answer each JSON case on stdin with the canary and stable pods its step holds at")
 	if err := flags.Parse(args); err != nil {
 		return 2
 	}
 	fail := func(format string, a ...any) int {
 		fmt.Fprintf(stderr, "rollout-validate: "+format+"\n", a...)
 		return 2
+	}
+	if *counts {
+		if err := canaryCounts(stdin, stdout); err != nil {
+			return fail("%v", err)
+		}
+		return 0
 	}
 	if len(crdFiles) == 0 {
 		return fail("--crd FILE is required")
