@@ -28,6 +28,8 @@ stdin   a config.kubernetes.io/v1 ResourceList (YAML or JSON) whose functionConf
         delivery.krm-fn.dev/v1alpha1 ProgressiveDelivery or a v1 ConfigMap
 stdout  the ResourceList with the selected Deployments converted, and results
 exit    0 on success; 1 on any error result or unusable input (errors also on stderr)
+env     KRM_FN_STDERR=info: every result on stderr, infos too (kustomize shows only stderr);
+        KRM_FN_DEBUG=1: a traceback on an internal error
 """
 EPILOG = 'A Deployment annotated delivery.krm-fn.dev/skip: "true" is never converted.'
 
@@ -108,7 +110,10 @@ def main(
         err.write(f"{PROG}: internal error: {type(crash).__name__}: {crash} (set KRM_FN_DEBUG=1 for a traceback)\n")
         return 1
     out.write(text)
+    # kustomize shows the function's stderr, never its results: errors and warnings go there too,
+    # and with KRM_FN_STDERR=info every result (a canary's plan in pods, say).
+    shown = ("error", "warning", "info") if os.environ.get("KRM_FN_STDERR") == "info" else ("error", "warning")
     for result in results:
-        if result.severity != "info":
+        if result.severity in shown:
             err.write(f"{PROG}: {result.one_line()}\n")
     return 1 if has_errors(results) else 0

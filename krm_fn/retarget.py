@@ -20,6 +20,23 @@ AUTOSCALERS = {
 }
 # KEDA defaults an unset target kind to a Deployment.
 _IMPLIED_KIND = {"ScaledObject": "Deployment"}
+# (API group, kind) -> the spec fields of the fewest and most replicas it scales to, with their defaults.
+REPLICA_BOUNDS = {
+    ("autoscaling", "HorizontalPodAutoscaler"): (("minReplicas", 1), ("maxReplicas", None)),
+    ("keda.sh", "ScaledObject"): (("minReplicaCount", 0), ("maxReplicaCount", 100)),
+}
+
+
+def target_deployment(autoscaler: Resource, ref: dict[str, object]) -> str | None:
+    """The name of the Deployment an autoscaler's target `ref` names (in the autoscaler's namespace), or None."""
+    return str(ref.get("name", "")) if ref.get("kind", _IMPLIED_KIND.get(autoscaler.kind)) == "Deployment" else None
+
+
+def scales_deployment(autoscaler: Resource, namespace: str, name: str) -> bool:
+    """Whether the autoscaler targets the Deployment `name` in `namespace`."""
+    field = AUTOSCALERS.get((autoscaler.group, autoscaler.kind))
+    ref = autoscaler.get("spec", field) if field else None
+    return isinstance(ref, dict) and autoscaler.namespace == namespace and target_deployment(autoscaler, ref) == name
 
 
 def retarget(
@@ -43,10 +60,11 @@ def retarget(
             results.append(warning(f"has no spec.{field} to retarget", resource, f"spec.{field}", RULE))
             output.append(resource)
             continue
-        if ref.get("kind", _IMPLIED_KIND.get(resource.kind)) != "Deployment":
+        name = target_deployment(resource, ref)
+        if name is None:
             output.append(resource)
             continue
-        key = (resource.namespace, str(ref.get("name", "")))
+        key = (resource.namespace, name)
         if key in converted:
             new_ref = {**ref, "apiVersion": workload.api_version, "kind": workload.kind}
             output.append(Resource({**resource.obj, "spec": {**resource.obj["spec"], field: new_ref}}, origin=resource))

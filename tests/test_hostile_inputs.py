@@ -72,6 +72,7 @@ DEPLOYMENT = """\
         containers:
         - name: app
           image: registry.example.com/web:1.0.0
+          readinessProbe: {httpGet: {path: /ready, port: 8080}}
 """
 
 
@@ -258,7 +259,10 @@ def _warning(where: str, message: str) -> str:
     return f"{PROG}: warning: {where}: {message}\n"
 
 
-POD = "        - name: app\n          image: registry.example.com/web:1.0.0\n"
+POD = (
+    "        - name: app\n          image: registry.example.com/web:1.0.0\n"
+    "          readinessProbe: {httpGet: {path: /ready, port: 8080}}\n"
+)
 """The Deployment's one container, for a case to add fields after."""
 ROLLOUT = (
     DEPLOYMENT.replace("apiVersion: apps/v1\n  kind: Deployment\n", "apiVersion: argoproj.io/v1alpha1\n  kind: Rollout\n")
@@ -621,6 +625,7 @@ def big_item(i: int) -> str:
         - name: app
           image: registry.example.com/app-{i}:1.0.{i}
           args: ["--port=8080", "--mode", "yes", "1e3"]
+          readinessProbe: {{httpGet: {{path: /ready, port: 8080}}}}
           env:
           - {{name: A, value: "12:30"}}
           - {{name: B, value: "0o755"}}

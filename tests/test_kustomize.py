@@ -70,11 +70,34 @@ def test_both_deployments_become_valid_rollouts(canary_build: str, rollout_schem
     assert not [key for key in objects if key[0] == "Deployment"]
     for rollout in rollouts.values():
         rollout_schema.assert_valid(rollout)
-        assert rollout["spec"]["strategy"]["canary"]["steps"] == [{"setWeight": 25}, {"pause": {}}]
+        assert rollout["spec"]["progressDeadlineAbort"] is True
     agents = rollouts[("Rollout", "agents", "agents")]["spec"]["strategy"]["canary"]
     controllers = rollouts[("Rollout", "agents", "agents-controllers")]["spec"]["strategy"]["canary"]
     assert (agents["maxSurge"], agents["maxUnavailable"]) == (1, 0)  # the chart's rollingUpdate
     assert (controllers["maxSurge"], controllers["maxUnavailable"]) == (1, 0)  # safe defaults: the chart sets none
+    # Both elect a leader: each gets the handover, its first step one canary pod beside every stable one
+    # (1 replica: 50%; the HPA's minReplicas 2: 33%).
+    assert agents["steps"] == [{"setWeight": 50}, {"setWeight": 100}, {"pause": {}}]
+    assert controllers["steps"] == [{"setWeight": 33}, {"setWeight": 100}, {"pause": {}}]
+
+
+def test_the_results_name_the_evidence_and_the_plans() -> None:
+    """What scripts/render-canary.sh shows: with KRM_FN_STDERR=info every result is on kustomize's stderr."""
+    result = run([kustomize(), *BUILD, "kustomize/overlays/canary"], cwd=REPO, env={"KRM_FN_STDERR": "info"})
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    evidence = (
+        "leader-elected (env AGENTS_LEADER_ELECTION_ENABLED=true in containers[0]; ClusterRole agents-leader-election lets"
+        " ServiceAccount agents update leases (ClusterRoleBinding agents-leader-election)): planned as a handover"
+    )
+    for name, steps in (("agents", "setWeight 50, setWeight 100, pause"), ("agents-controllers", "setWeight 33, setWeight 100, pause")):
+        assert any(f"Deployment agents/{name}: spec.strategy.canary.steps: {evidence} ({steps})" in line for line in lines), name
+    assert any("agents-controllers and agents contend for one lease, agents-controller-leader" in line for line in lines)
+    assert any(
+        "info: Deployment agents/agents: the steps in pods, without a traffic router (maxSurge 1, maxUnavailable 0): at 1 replica,"
+        " setWeight 50: 1 canary + 1 stable (50%), setWeight 100: 1 canary + 0 stable (100%)" in line
+        for line in lines
+    )
 
 
 def test_everything_else_is_byte_identical_to_the_base(base_build: str, canary_build: str) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from krm_fn.providers.argo_rollouts.replicas import Pods, basic_canary, fenceposts, settle
+from krm_fn.providers.argo_rollouts.step_counts import handover, one_pod_weight
 
 from conftest import require_tool
 from validator import VALIDATOR
@@ -112,3 +113,25 @@ def test_from_one_step_to_the_next_agrees_with_upstream() -> None:
     upstream = _upstream(cases)
     differ = [(case, ours, theirs) for case, theirs in zip(cases, upstream, strict=True) if (ours := _python(case)) != theirs]
     assert not differ, f"{len(differ)} of {len(cases)} cells differ, e.g. {differ[:5]}"
+
+
+@pytest.mark.parametrize(
+    ("replicas", "surge", "unavailable", "expected"),
+    [(1, 1, 0, 50), (2, 1, 0, 33), (3, 1, 0, 25), (4, "25%", 0, 20), (1, 0, 1, None), (2, 0, 1, 50), (10, 1, 0, 9)],
+)
+def test_the_weight_of_one_canary_pod(replicas: int, surge: Any, unavailable: Any, expected: int | None) -> None:
+    """Exactly one canary pod, every stable one kept where the surge allows, the weight as close as can be to its share."""
+    weight = one_pod_weight(replicas, surge, unavailable)
+    assert weight == expected
+    if weight is not None:
+        assert settle(replicas, weight, *fenceposts(replicas, surge, unavailable), 0, replicas)[0] == 1
+
+
+def test_the_handover_keeps_the_analysis_steps_before_the_pause() -> None:
+    configured: list[dict[str, Any]] = [
+        {"setWeight": 10},
+        {"analysis": {"templates": [{"templateName": "smoke"}]}},
+        {"pause": {"duration": "1m"}},
+    ]
+    assert handover(configured, 2, 1, 0) == [{"setWeight": 33}, {"setWeight": 100}, configured[1], {"pause": {}}]
+    assert handover([], 1, 0, 1) == [{"setWeight": 100}, {"pause": {}}]  # no weight starts one pod beside the stable one

@@ -15,7 +15,9 @@ from .bluegreen import plan_blue_green
 from .canary import plan_canary
 from .convert import to_rollout, workload_ref_rollout
 from .crd_structure import without_refused_nulls
+from .leader import Election, detect
 from .spec import ArgoRolloutsSpec
+from .step_counts import Scale, scales
 from .template import Accepted, accept
 
 
@@ -35,6 +37,10 @@ class ArgoTarget(Target):
     """Where the Deployment carried a null the Rollout CRD refuses (left out of `rollout`)."""
     existing: bool = False
     """A Rollout already in the list, checked as it is (`deployment` is then that Rollout)."""
+    election: Election | None = None
+    """The leader election its pods take part in (canary only), and what says so."""
+    scales: tuple[Scale, ...] = ()
+    """The replicas its steps are worked out at (canary only)."""
 
     @property
     def canary(self) -> dict[str, Any] | None:
@@ -74,16 +80,21 @@ def plan_targets(spec: ArgoRolloutsSpec, inventory: Inventory, selected: Iterabl
         deployment = chosen.deployment
         if (deployment.namespace, deployment.name) in done:
             continue
+        election: Election | None = None
+        at: tuple[Scale, ...] = ()
         if spec.strategy == "blueGreen":
             planned = plan_blue_green(spec.blueGreen, deployment, inventory)
         else:
-            planned = plan_canary(spec, deployment, inventory)
+            election, at = detect(deployment, inventory, spec.leaderElected), tuple(scales(deployment, inventory))
+            planned = plan_canary(spec, deployment, inventory, election, at[0].replicas)
         # workloadRef: the Deployment keeps its template, and the Rollout has none of its own.
         if spec.migration == "convert":
             template = accept(deployment.get("spec", "template"))
-            rollout = to_rollout(deployment.obj, planned.strategy, template.template)
+            rollout = to_rollout(deployment.obj, planned.strategy, template.template, spec.progressDeadlineAbort)
         else:
             template = Accepted(None)
-            rollout = workload_ref_rollout(deployment.obj, planned.strategy, spec.scaleDown)
+            rollout = workload_ref_rollout(deployment.obj, planned.strategy, spec.scaleDown, spec.progressDeadlineAbort)
         rollout, nulls = without_refused_nulls(rollout, inventory)
-        yield ArgoTarget(chosen.index, deployment, planned.strategy, planned.services, planned.generated, template, rollout, nulls)
+        yield ArgoTarget(
+            chosen.index, deployment, planned.strategy, planned.services, planned.generated, template, rollout, nulls, False, election, at
+        )

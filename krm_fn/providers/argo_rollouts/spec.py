@@ -19,7 +19,10 @@ from .steps import STEP_KINDS, CanaryStep, default_steps
 from .surges import never_replaces
 
 _INT_OR_PERCENT = re.compile(r"^[0-9]+%?$")
-_STRATEGY_FIELDS = {"canary": ("canarySteps", "maxSurge", "maxUnavailable", "canary"), "blueGreen": ("blueGreen",)}
+_STRATEGY_FIELDS = {
+    "canary": ("canarySteps", "maxSurge", "maxUnavailable", "canary", "leaderElection", "leaderElected"),
+    "blueGreen": ("blueGreen",),
+}
 """The fields each strategy reads (of those only one of them reads)."""
 _NEEDS_ROUTING = "needs canary.trafficRouting (the controller rejects it without)"
 
@@ -58,6 +61,18 @@ class ArgoRolloutsSpec(ProviderSpec):
         "progressively", description="workloadRef only: how the Deployment is scaled down as the Rollout comes up"
     )
     canary: CanaryOptions = Field(default_factory=CanaryOptions, description="the rest of Argo's canary strategy, copied to every Rollout")
+    leaderElection: Literal["handover", "keep", "error"] = Field(
+        "handover",
+        description="a leader-elected Deployment, whose canary would run the new version as a standby: handover replaces the"
+        " steps with a plan in which the new version leads until promotion; keep runs the configured steps, with a warning;"
+        " error refuses it",
+    )
+    leaderElected: dict[str, bool] = Field(
+        default_factory=dict, description="Deployment names whose leader election the detection gets wrong: true (it has one) or false"
+    )
+    progressDeadlineAbort: bool = Field(
+        True, description="abort an update whose new pods are not Ready within progressDeadlineSeconds, instead of waiting forever"
+    )
     strategy: Literal["canary", "blueGreen"] = Field(
         "canary", description="canary: traffic or pods move step by step; blueGreen: a preview beside the active version, then a switch"
     )
@@ -66,7 +81,7 @@ class ArgoRolloutsSpec(ProviderSpec):
         "warning", description="Rollouts already in the list pass through unchanged; what their problems become: warning, error, off"
     )
 
-    @field_validator("canarySteps", "maxSurge", "maxUnavailable", "canary", "blueGreen", mode="before")
+    @field_validator("canarySteps", "maxSurge", "maxUnavailable", "canary", "blueGreen", "leaderElection", "leaderElected", mode="before")
     @classmethod
     def _for_the_strategy(cls, value: Any, info: ValidationInfo) -> Any:
         """A field only the other strategy reads is a mistake worth naming (checked with the other fields)."""
