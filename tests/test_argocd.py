@@ -114,11 +114,14 @@ def test_deployments_become_canary_rollouts(rendered: tuple[str, list[dict[str, 
     rollouts = sorted(k for k in kinds if k[0] == "Rollout")
     assert rollouts == [("Rollout", "agents", "agents"), ("Rollout", "agents", "agents-controllers")]
     assert_accepted(objs)
+    # Both are leader-elected, so each gets a handover plan sized to its replicas (docs/controllers.md).
+    handovers = {"agents": 50, "agents-controllers": 33}
     for k in rollouts:
         rollout = kinds[k]
         rollout_schema.assert_valid(rollout)
         assert rollout["apiVersion"] == "argoproj.io/v1alpha1"
-        assert rollout["spec"]["strategy"]["canary"]["steps"] == [{"setWeight": 25}, {"pause": {}}]
+        steps = [{"setWeight": handovers[k[2]]}, {"setWeight": 100}, {"pause": {}}]
+        assert rollout["spec"]["strategy"]["canary"]["steps"] == steps
     hpa = kinds[("HorizontalPodAutoscaler", "agents", "agents-controllers")]
     assert hpa["spec"]["scaleTargetRef"] == {"apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout", "name": "agents-controllers"}
 

@@ -1,4 +1,4 @@
-"""surge: maxSurge and maxUnavailable, from the config, the Deployment or the defaults, never both zero, never a bare numeric string."""
+"""surge: maxSurge and maxUnavailable, from the config, the Deployment or the defaults, never both zero, always a count, never a bare numeric string."""
 
 from __future__ import annotations
 
@@ -33,6 +33,30 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any], Found]] = [
                 "spec.strategy.rollingUpdate.maxSurge",
                 'spec.strategy.rollingUpdate.maxSurge is the string "1", which Argo Rollouts reads as 1 percent; '
                 "write 1 (unquoted) for 1 pods",
+            )
+        ],
+    ),
+    (
+        "a string that is no count carried",
+        deployment(strategy={"rollingUpdate": {"maxSurge": "x"}}),
+        {},
+        [
+            (
+                "error",
+                "spec.strategy.rollingUpdate.maxSurge",
+                "spec.strategy.rollingUpdate.maxSurge is 'x': it must be a number of pods or a percentage such as \"25%\"",
+            )
+        ],
+    ),
+    (
+        "a negative count carried",
+        deployment(strategy={"rollingUpdate": {"maxUnavailable": -1}}),
+        {},
+        [
+            (
+                "error",
+                "spec.strategy.rollingUpdate.maxUnavailable",
+                "spec.strategy.rollingUpdate.maxUnavailable is -1: it must be a number of pods or a percentage such as \"25%\"",
             )
         ],
     ),

@@ -11,7 +11,7 @@ from .leader import Election
 from .services import GENERATE, StrategyPlan, clone_if_missing, generated_name
 from .spec import ArgoRolloutsSpec
 from .step_counts import handover
-from .surges import surge_settings
+from .surges import is_count, surge_settings
 
 
 def hands_over(spec: ArgoRolloutsSpec, election: Election | None, canary: dict[str, Any]) -> bool:
@@ -39,7 +39,9 @@ def canary_strategy(
     surges = surge_settings(spec, deployment)
     canary["maxSurge"], canary["maxUnavailable"] = surges["maxSurge"][0], surges["maxUnavailable"][0]
     configured = [step.to_argo() for step in spec.canarySteps]
-    hand_over = hands_over(spec, election, canary)
+    # With a surge setting the controller cannot scale, there is no plan to make: the surge rule says why.
+    countable = is_count(canary["maxSurge"]) and is_count(canary["maxUnavailable"])
+    hand_over = hands_over(spec, election, canary) and countable
     canary["steps"] = handover(configured, replicas, canary["maxSurge"], canary["maxUnavailable"]) if hand_over else configured
     return canary
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Protocol
 
 from ...resource import Resource
@@ -16,6 +17,16 @@ class Configured(Protocol):
 
 SAFE_DEFAULTS = {"maxSurge": 1, "maxUnavailable": 0}
 """One extra pod at a time and never one fewer: the slowest, safest canary."""
+
+
+_COUNT = re.compile(r"[0-9]+%?\Z")
+
+
+def is_count(value: Any) -> bool:
+    """A value the controller can scale: a number of pods, or a string of digits (with `%`, a percentage)."""
+    if isinstance(value, int):
+        return not isinstance(value, bool) and value >= 0
+    return isinstance(value, str) and _COUNT.match(value) is not None
 
 
 def is_zero(value: Any) -> bool:

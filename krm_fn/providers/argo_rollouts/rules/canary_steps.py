@@ -19,6 +19,7 @@ from ....provider_api import Traits
 from ....results import Result, info, warning
 from ..plan import ArgoContext, ArgoTarget
 from ..step_counts import Scale, StepCount, step_counts
+from ..surges import is_count
 
 ID = "canary-steps"
 TRAITS = Traits()
@@ -40,6 +41,8 @@ def check(ctx: ArgoContext) -> Iterator[Result]:
         canary = target.canary
         if canary is None or "trafficRouting" in canary or not isinstance(canary.get("steps"), list):
             continue
+        if not (is_count(canary["maxSurge"]) and is_count(canary["maxUnavailable"])):
+            continue  # the surge rule reports it
         yield from _plan(target, canary)
 
 

@@ -1,4 +1,4 @@
-"""surge: `maxSurge` and `maxUnavailable` must not both be zero; numbers must be numbers.
+"""surge: `maxSurge` and `maxUnavailable` must be counts the controller can scale, and not both zero.
 
 Both zero leaves the controller no way to replace a pod (InvalidSpec). The config's own
 values are checked with the config; here, the values each Rollout really gets, where
@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from ....provider_api import Traits
 from ....results import Result, error, warning
 from ..plan import ArgoContext
-from ..surges import never_replaces, surge_settings
+from ..surges import is_count, never_replaces, surge_settings
 
 ID = "surge"
 TRAITS = Traits(existing=True)
@@ -35,7 +35,14 @@ def check(ctx: ArgoContext) -> Iterator[Result]:
                 ID,
             )
         for value, source in ((surge, surge_from), (unavailable, unavailable_from)):
-            if isinstance(value, str) and not value.endswith("%"):
+            if not is_count(value):
+                yield error(
+                    f'{source} is {value!r}: it must be a number of pods or a percentage such as "25%"',
+                    target.deployment,
+                    source if not source.startswith("functionConfig") else None,
+                    ID,
+                )
+            elif isinstance(value, str) and not value.endswith("%"):
                 yield warning(
                     f'{source} is the string "{value}", which Argo Rollouts reads as {value} percent; '
                     f"write {value} (unquoted) for {value} pods",
