@@ -1,4 +1,7 @@
-"""surge: maxSurge and maxUnavailable, from the config, the Deployment or the defaults, never both zero, always a count, never a bare numeric string."""
+"""surge: maxSurge and maxUnavailable, from the config, the Deployment or the defaults.
+
+Never both zero, always a count, never a bare numeric string.
+"""
 
 from __future__ import annotations
 
@@ -56,7 +59,7 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any], Found]] = [
             (
                 "error",
                 "spec.strategy.rollingUpdate.maxUnavailable",
-                "spec.strategy.rollingUpdate.maxUnavailable is -1: it must be a number of pods or a percentage such as \"25%\"",
+                'spec.strategy.rollingUpdate.maxUnavailable is -1: it must be a number of pods or a percentage such as "25%"',
             )
         ],
     ),
