@@ -53,13 +53,15 @@ def _source(name: str) -> str:
 # The converted file: the package's deployment.yaml with exactly these edits. The canary
 # steps are a list the function adds: kpt indents it like the rest of the file ("wide");
 # progressDeadlineAbort, a key the Deployment's spec did not have, comes last.
+_CANARY = "  strategy:\n    canary:\n      maxSurge: 1\n      maxUnavailable: 0\n"
+_STEPS = "      steps:\n        - setWeight: 25\n        - pause: {}\n"
 EXPECTED_ROLLOUT = (
     replace_once(
         replace_once(
             _source("deployment.yaml"), "apiVersion: apps/v1\nkind: Deployment\n", "apiVersion: argoproj.io/v1alpha1\nkind: Rollout\n"
         ),
         "  strategy:\n    type: RollingUpdate\n    rollingUpdate:\n      maxSurge: 1\n      maxUnavailable: 0\n",
-        "  strategy:\n    canary:\n      maxSurge: 1\n      maxUnavailable: 0\n      steps:\n        - setWeight: 25\n        - pause: {}\n",
+        _CANARY + _STEPS,
     )
     + "  progressDeadlineAbort: true\n"
 )
