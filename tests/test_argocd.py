@@ -107,15 +107,17 @@ def rendered(request: pytest.FixtureRequest, argocd: Host) -> tuple[str, list[di
 
 
 def test_deployments_become_canary_rollouts(rendered: tuple[str, list[dict[str, Any]]], rollout_schema: RolloutSchema) -> None:
-    _, objs = rendered
+    source, objs = rendered
     kinds = {key(obj): obj for obj in objs}
     assert not [k for k in kinds if k[0] == "Deployment"]
     assert ("CustomResourceDefinition", "", "rollouts.argoproj.io") in kinds
     rollouts = sorted(k for k in kinds if k[0] == "Rollout")
     assert rollouts == [("Rollout", "agents", "agents"), ("Rollout", "agents", "agents-controllers")]
     assert_accepted(objs)
-    # Both are leader-elected, so each gets a handover plan sized to its replicas (docs/controllers.md).
-    handovers = {"agents": 50, "agents-controllers": 33}
+    # Both are leader-elected, so each gets a handover plan sized to its replicas (docs/controllers.md):
+    # one canary pod beside 1 stable pod is 50%, beside 2 is 33%. The example runs 2 of each; the
+    # canary overlay's chart runs 1 agents pod, and its controllers' autoscaler at least 2.
+    handovers = {"agents": 50 if source == CANARY else 33, "agents-controllers": 33}
     for k in rollouts:
         rollout = kinds[k]
         rollout_schema.assert_valid(rollout)
