@@ -20,6 +20,10 @@ child process; its CPU time and peak RSS come from os.wait4. Rows:
                vs a transformer that copies stdin to stdout (kustomize's own floor for any
                exec function) vs a builtin JSON 6902 patch that changes the kind
 
+  against      with --against DIR (another checkout, e.g. `git worktree add DIR REV`): this
+               tree vs that one, by the same Python, over a list passed through, the same
+               with an anchored item, and one converted
+
 Results: a markdown table on stdout and in bench/out/results.md (git-ignored).
 """
 
@@ -114,7 +118,7 @@ class _Dumper(yaml.CSafeDumper):
         return True
 
 
-def write_list(path: Path, apps: int) -> Path:
+def write_list(path: Path, apps: int, config: dict[str, Any] = CONFIG, tail: str = "") -> Path:
     """A list of `apps` Deployments, each with its Service, written one item at a time.
 
     The benchmark's own memory stays small: a child process starts as a copy of it, and its
@@ -122,7 +126,7 @@ def write_list(path: Path, apps: int) -> Path:
     """
     with path.open("w") as out:
         out.write(yaml.dump({"apiVersion": "config.kubernetes.io/v1", "kind": "ResourceList"}, sort_keys=False))
-        out.write(yaml.dump({"functionConfig": CONFIG}, Dumper=_Dumper, sort_keys=False, default_flow_style=False))
+        out.write(yaml.dump({"functionConfig": config}, Dumper=_Dumper, sort_keys=False, default_flow_style=False))
         out.write("items:\n")
         for i in range(apps):
             out.write(
@@ -130,6 +134,7 @@ def write_list(path: Path, apps: int) -> Path:
                     [deployment(i), service(i)] if apps > 1 else [deployment(i)], Dumper=_Dumper, sort_keys=False, default_flow_style=False
                 )
             )
+        out.write(tail)
     return path
 
 
@@ -201,9 +206,45 @@ def kustomize_tree(tmp: Path) -> Path:
     return root
 
 
+def against(tmp: Path, other: Path, apps: int, repeats: int) -> list[tuple[str, str, str, str]]:
+    """This tree's function vs another checkout's, by the same Python, over lists it only passes
+    through (one of them with an anchor, which only the YAML 1.2 parser reads) and one it converts."""
+    off = {**CONFIG, "spec": {"enabled": False}}
+    anchored = "- &shared {apiVersion: v1, kind: ConfigMap, metadata: {name: shared}}\n- *shared\n"
+    lists = {
+        "pass-through (enabled: false)": write_list(tmp / "off.yaml", apps, off),
+        "pass-through, one item anchored and aliased": write_list(tmp / "anchored.yaml", apps, off, anchored),
+        "every Deployment converted": write_list(tmp / "convert.yaml", apps),
+    }
+    tree = {"this": Path(__file__).resolve().parent.parent, "other": other}
+    commands: dict[str, tuple[list[str], Path | None, Path | None]] = {
+        f"{who}:{label}": ([sys.executable, "-m", "krm_fn"], path, root)  # `-m` imports from the working directory first
+        for label, path in lists.items()
+        for who, root in tree.items()
+    }
+    found = interleaved(commands, repeats)
+    rows = []
+    for label in lists:
+        mine, theirs = found[f"this:{label}"], found[f"other:{label}"]
+        rows.append(
+            (
+                f"{label}, {apps:,} Deployments + {apps:,} Services",
+                f"`{other.name}`",
+                f"{mine['wall']:.2f} s / {theirs['wall']:.2f} s",
+                f"{mine['wall'] / theirs['wall']:.2f}×",
+            )
+        )
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats, smaller lists")
+    parser.add_argument(
+        "--against",
+        type=Path,
+        help="another checkout of the project (git worktree add DIR REV): its pass-through and conversion, interleaved with this one's",
+    )
     args = parser.parse_args()
     repeats, big = (5, 1000) if args.quick else (15, 2500)
     sizes = [100, 500, 1000] if args.quick else [100, 1000, 5000]
@@ -257,6 +298,9 @@ def main() -> None:
             )
             for a, b, m in zip(sizes[1:], sizes[2:], marginal[1:], strict=False)
         )
+
+        if args.against:
+            rows.extend(against(tmp, args.against.resolve(), big, max(3, repeats // 3)))
 
     try:
         build = [str(TOOLS / "kustomize"), "build", "--enable-alpha-plugins", "--enable-exec", "--enable-helm"]

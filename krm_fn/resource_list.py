@@ -1,9 +1,10 @@
 """A `config.kubernetes.io/v1` ResourceList: reading it (strictly) and writing it back.
 
-Where the text is block YAML of the plain kind kustomize and kpt write, the items are not
-parsed here: each keeps its text, and only its head (apiVersion, kind, metadata) is read
-(`yamlio.read_split`). An item written back unchanged is written as the text it came as.
-Any other input (JSON, anchors, multi-line quoted strings...) is parsed whole.
+Every item the run does not change is written back as the text it came as, and this run's
+results after the ones the list came with (`yamlio.read_list`, `yamlio.write_list`). Where the
+text is block YAML of the plain kind kustomize and kpt write, the items are not parsed here, only
+their heads (apiVersion, kind, metadata); any other text is composed whole, and an item is
+constructed only as far as it is read.
 """
 
 from __future__ import annotations
@@ -33,37 +34,32 @@ class ResourceList:
     @property
     def doc(self) -> dict[str, Any]:
         """The list's own keys in their order (without `items` where its text was taken apart)."""
-        return self.read.doc
+        doc: dict[str, Any] = self.read.doc
+        return doc
 
 
 def parse(data: bytes, whole: bool = False) -> ResourceList:
-    """The list; its items taken apart as texts where it can be, else (or when `whole`) parsed whole."""
-    read = None if whole else yamlio.read_split(data, "items", HEAD)
-    if read is None:
-        return _from_whole(data)
+    """The list; taken apart by lines where it can be, else (or when `whole`) composed whole."""
+    try:
+        read = yamlio.read_list(data, "items", HEAD, whole)
+    except yamlio.InputError as err:
+        raise MalformedInputError(f"input is not valid YAML: {err}") from None
     _check(read.doc)
     return ResourceList(read, [Resource(document=document) for document in read.entries])
 
 
 def with_list(data: bytes, work: Callable[[ResourceList], T]) -> T:
     """`work` over the list in `data`. Where an item is read only late, and only then turns out not to
-    be valid YAML, `work` runs again over the list parsed whole, whose error says where, in the input."""
+    be valid (a repeated key, say), `work` runs again over the list composed whole, whose error says
+    where, in the input."""
     try:
         return work(parse(data))
     except yamlio.InputError:
-        return work(parse(data, whole=True))
-
-
-def _from_whole(data: bytes) -> ResourceList:
+        pass
     try:
-        doc = yamlio.load(data)
+        return work(parse(data, whole=True))
     except yamlio.InputError as err:
         raise MalformedInputError(f"input is not valid YAML: {err}") from None
-    _check(doc)
-    items = doc.get("items")
-    if items is None:  # optional in the function spec: no items
-        items = doc["items"] = []
-    return ResourceList(yamlio.ListText(doc, [], "items"), [Resource(item) for item in items])
 
 
 def _check(doc: Any) -> None:
@@ -116,8 +112,7 @@ def _describe(value: Any) -> str:
 def render(lst: ResourceList, items: list[Resource], results: list[Result]) -> str:
     """The output list: the input's own keys and order, the items, and the results.
 
-    Results already in the input (from functions earlier in a pipeline) are kept, and this
-    run's are appended after them. An item from the input is written as the text it came as.
+    Results already in the input (from functions earlier in a pipeline) are kept as they came,
+    and this run's are appended after them. An item from the input is written as the text it came as.
     """
-    merged = [*(lst.doc.get("results") or []), *(result.to_dict() for result in results)]
-    return yamlio.write_list(lst.read, [item.document for item in items], {"results": merged or None})
+    return yamlio.write_list(lst.read, [item.document for item in items], [result.to_dict() for result in results])

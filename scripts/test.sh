@@ -3,7 +3,7 @@
 #   scripts/test.sh           the whole suite, what CI runs: lint (ruff), types (mypy --strict), the
 #                             import contracts (lint-imports), and every test, against the real tools
 #   scripts/test.sh --quick   the inner loop: every test that needs no Go tool, container runtime or
-#                             bundle, the slow ones at a reduced size, on two workers (about 20 s)
+#                             bundle, the slow ones at a reduced size, on two workers (about 45 s)
 #   scripts/test.sh ARGS...   pytest ARGS after the whole set-up (scripts/test.sh tests/test_golden.py
 #                             -k crd); lint, types and contracts are left out (they cover the tree)
 set -euo pipefail

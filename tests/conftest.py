@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 
 from krm_fn import cli, resource_list, yamlio
+from krm_fn.yamlio.lists import decode
+from krm_fn.yamlio.split import split_list
 
 from rollout_schema import RolloutSchema
 
@@ -36,8 +38,7 @@ class Run:
 
     @property
     def doc(self) -> dict[str, Any]:
-        doc: dict[str, Any] = yamlio.load(self.stdout)
-        return doc
+        return meaning(self.stdout)
 
     @property
     def items(self) -> list[dict[str, Any]]:
@@ -51,19 +52,34 @@ class Run:
 
 
 def run_fn(data: bytes | str) -> Run:
-    """Run the function in-process, exactly as the console script does.
+    """Run the function in-process, exactly as the console script does; and again over its output.
 
-    Where the list's text was taken apart (items passed through as text), the same run over the
-    list parsed whole must mean the same: the same results, the same items.
+    The output is a fixed point: a second run over it gives the same text, with the results the
+    run adds appended again after it, and the same exit code. Where the list's text was taken
+    apart by lines, the same run over the list composed whole must mean the same.
     """
     raw = data.encode() if isinstance(data, str) else data
+    run = _run_once(raw)
+    if run.stdout and split_list(decode(raw)[0]) is not None:  # taken apart by lines
+        whole, _ = cli.run_list(resource_list.parse(raw, whole=True))
+        assert whole == run.stdout or meaning(whole) == meaning(run.stdout), "passing items through as text changed what the output means"
+    if run.stdout:
+        again = _run_once(run.stdout.encode())
+        assert again.stdout.startswith(run.stdout), "a second run changed the text"
+        assert again.exit_code == run.exit_code, again.stderr
+    return run
+
+
+def _run_once(raw: bytes) -> Run:
     out, err = io.StringIO(), io.StringIO()
     code = cli.main([], io.BytesIO(raw), out, err)
-    run = Run(code, out.getvalue(), err.getvalue())
-    if run.stdout and resource_list.parse(raw).read.layout is not None:
-        whole, _ = cli.run_list(resource_list.parse(raw, whole=True))
-        assert yamlio.load(whole) == run.doc, "passing items through as text changed what the output means"
-    return run
+    return Run(code, out.getvalue(), err.getvalue())
+
+
+def meaning(text: str) -> dict[str, Any]:
+    """What a list's text means, as the function reads it (any YAML 1.2, not only what libyaml reads)."""
+    read = yamlio.read_list(text, "items", (), whole=True)
+    return {**read.doc, "items": [entry.data for entry in read.entries]}
 
 
 @pytest.fixture(scope="session")

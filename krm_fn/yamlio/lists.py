@@ -1,95 +1,157 @@
 """A list document (a ResourceList, say): read with its sequence's entries as `Document`s, and
-written back with every entry the run did not change as the text it came as.
+written back with every text the run did not change as it came.
 
-Where the text is block YAML of the plain kind kustomize and kpt write (`split`), the
-entries are not parsed here: each keeps its text, and only its head (the keys asked for)
-is read, for all entries in one pass. Any other input (JSON, anchors, multi-line quoted
-strings...) is parsed whole and written by the YAML writer.
+Two readers, one writer (`layout`). Where the text is block YAML of the plain kind kustomize and
+kpt write (`split`), it is taken apart by lines and checked whole by libyaml, which builds
+nothing: the entries are not parsed here, only their heads (the keys asked for), for all
+entries in one pass. Any other text (flow style, anchors, tags, multi-line scalars, JSON...)
+is composed whole by the YAML 1.2 parser (`compose`, `locate`), and an entry's node is
+constructed only as far as it is read. Either way an entry nothing changes is written back as
+the text it came as.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from . import blocks, codec, guards
+import yaml
+from yaml.nodes import MappingNode
+
+from . import blocks, codec, guards, yaml12
+from .compose import compose, construct
 from .document import Document, parse_all
 from .errors import InputError
+from .layout import Entry, Layout, Sequence, write
 from .loader import BaseLoader
-from .split import SplitList, split_list
+from .locate import locate
+from .split import split_list
+
+try:
+    from yaml._yaml import CParser as _Checker  # libyaml's parser, which can run without building events
+except ImportError:  # pragma: no cover - exercised only without libyaml
+    _Checker = None  # type: ignore[assignment,misc]
 
 
 @dataclass
 class ListText:
-    doc: dict[str, Any]
-    """The list's own keys in their order (without the sequence where the text was taken apart)."""
+    doc: Any
+    """The list's own keys in their order (without the sequence of `key`); whatever the text holds
+    where it is not a mapping, for the caller to refuse."""
     entries: list[Document]
     key: str
     """The key of the sequence the entries are of."""
-    layout: SplitList | None = None
-    """The text taken apart, where it could be; None where it was parsed whole."""
+    layout: Layout
+    newline: str = "\n"
+    """The line break the text was written with: CRLF where every line ended so."""
+    results: list[Any] = field(default_factory=list)
+    """The results the list came with."""
 
 
-def decode(data: bytes) -> str | None:
-    """The text, as YAML reads it (a BOM dropped, CRLF line ends as LF); None where it is not UTF-8."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return None  # the full parse says where
+def decode(data: bytes | str) -> tuple[str, str]:
+    """The text with LF line ends and without a byte order mark (not content: the output has none), and
+    the line end it came with."""
+    if isinstance(data, bytes):
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise InputError(f"input is not UTF-8: byte 0x{data[err.start]:02x} at offset {err.start}") from None
+    else:
+        text = str(data)
+    text = text.removeprefix("\ufeff")
+    if not text.strip():
+        raise InputError("input is empty")
+    newline = "\n"
     if "\r\n" in text and "\r" not in text.replace("\r\n", ""):
-        text = text.replace("\r\n", "\n")
-    return text
+        text, newline = text.replace("\r\n", "\n"), "\r\n"
+    return text, newline
 
 
-def read_split(data: bytes, key: str, head: tuple[str, ...]) -> ListText | None:
-    """The list with its entries' texts taken apart (their `head` keys read up front), or None where
-    the text is not plain enough, or not valid (the full parse says what is wrong, and where)."""
-    text = decode(data)
+def read_list(data: bytes | str, key: str, head: tuple[str, ...], whole: bool = False) -> ListText:
+    """The list, taken apart by lines where it can be (unless `whole`), else composed whole; InputError
+    (with the line and column) where it is not valid YAML."""
+    text, newline = decode(data)
+    read = None if whole else _split(text, key, head)
+    if read is None:
+        read = _composed(text, key)
+    read.newline = newline
+    return read
+
+
+def _split(text: str, key: str, head: tuple[str, ...]) -> ListText | None:
     try:
-        if text is None:
-            return None
         guards.check_depth(text, BaseLoader)  # what the entries' texts hold too, though nothing parses them
         layout = split_list(text, key)
-        if layout is None:
+        if layout is None or not _valid(text):
             return None
-        doc = codec.load("".join(part for name, part in layout.entries if name != key))
+        own = [part if isinstance(part, str) else part.text for name, part in layout.keys if name != key]
+        doc = codec.load(layout.before + "".join(own)) if own else {}
         if not isinstance(doc, dict):
             return None
-        return ListText(doc, _entries(layout, head), key, layout)
-    except InputError:
+        seq = next(part for name, part in layout.keys if name == key and isinstance(part, Sequence))
+        entries = _entries(seq, head)
+    except InputError:  # the composed list says where, in the input
         return None
+    results = doc.get("results")
+    return ListText(doc, entries, key, layout, results=results if isinstance(results, list) else [])
 
 
-def _entries(layout: SplitList, head: tuple[str, ...]) -> list[Document]:
+def _valid(text: str) -> bool:
+    """libyaml finds no error in the text (it builds no events: a tenth of the time a load takes)."""
+    if _Checker is None:  # pragma: no cover - the conforming parser judges instead
+        return False
+    try:
+        _Checker(text).raw_parse()
+    except yaml.YAMLError:
+        return False
+    return True
+
+
+def _entries(seq: Sequence, head: tuple[str, ...]) -> list[Document]:
     heads: list[str | None] = []
-    for entry in layout.items:
-        found = blocks.key_blocks(blocks.item_document(entry, layout.column))
-        heads.append(None if found is None else "".join(found.get(key, "") for key in head) or "{}\n")
+    for entry in seq.entries:
+        found = blocks.key_blocks(blocks.item_document(entry, seq.column))
+        heads.append("".join(found.get(key, "") for key in head) or "{}\n" if found else None)  # no keys: not a mapping, maybe
     # One pass over every entry's head; an entry whose own keys are not plain is parsed whole.
     plain = [i for i, text in enumerate(heads) if text is not None]
     read = dict(zip(plain, codec.load_documents([heads[i] or "" for i in plain]), strict=True))
     entries = [
-        Document(source=text, column=layout.column, head=read.get(i), head_keys=head if i in read else ())
-        for i, text in enumerate(layout.items)
+        Document(source=text, column=seq.column, head=read.get(i), head_keys=head if i in read else (), index=i)
+        for i, text in enumerate(seq.entries)
     ]
     parse_all(entries[i] for i, text in enumerate(heads) if text is None)
     return entries
 
 
-def write_list(read: ListText, entries: list[Document], updates: dict[str, Any]) -> str:
-    """The list with `entries` as its sequence and the keys in `updates` set (None: left out; a key the
-    list did not have comes last); everything else as it came."""
-    layout = read.layout
-    if layout is None:
-        whole = {**read.doc, read.key: [entry.data for entry in entries], **updates}
-        return codec.dump({k: v for k, v in whole.items() if k not in updates or v is not None})
-    parts = []
-    for name, text in layout.entries:
-        if name == read.key:
-            parts.append(f"{name}:\n" + "".join(entry.text(layout.column) for entry in entries) if entries else f"{name}: []\n")
-        elif name in updates:
-            parts.append(codec.dump({name: updates[name]}) if updates[name] is not None else "")
-        else:
-            parts.append(text)
-    parts.extend(codec.dump({name: value}) for name, value in updates.items() if value is not None and name not in read.doc)
-    return "".join(parts)
+def _composed(text: str, key: str) -> ListText:
+    composed = compose(text)
+    found = locate(text, composed, key)
+    if found is None:  # not a mapping: the caller says what it is
+        return ListText(construct(composed.root, bool(composed.links)), [], key, Layout("", []))
+    seq = next((part for name, part in found.layout.keys if name == key and isinstance(part, Sequence)), None)
+    entries = []
+    if seq is not None:
+        entries = [
+            Document(source=entry, column=seq.column, index=i, node=node, linked=linked)
+            for i, (entry, node, linked) in enumerate(zip(seq.entries, found.nodes, found.linked, strict=True))
+        ]
+        parse_all(entry for entry in entries if not isinstance(entry.node, MappingNode))  # read as the split path reads them
+        if yaml12.NOT_PRINTABLE.search(text):  # JSON allows characters libyaml and go-yaml refuse: write them escaped
+            entries = [Document(entry.data) if yaml12.NOT_PRINTABLE.search(entry.source or "") else entry for entry in entries]
+    results = found.doc.get("results")
+    return ListText(found.doc, entries, key, found.layout, results=results if isinstance(results, list) else [])
+
+
+def write_list(read: ListText, entries: list[Document], results: list[Any]) -> str:
+    """The list with `entries` as its sequence and `results` after the results it had; every other
+    text as it came."""
+    column = next((part.column for name, part in read.layout.keys if name == read.key and isinstance(part, Sequence)), 0)
+    items = [Entry(entry.index, _text_of(entry, column)) for entry in entries]
+    text = write(read.layout, items, results, read.results, read.doc)
+    if read.newline != "\n":
+        text = text.replace("\n", read.newline)
+    return text
+
+
+def _text_of(entry: Document, column: int) -> Any:
+    return lambda fresh: entry.fresh(column) if fresh else entry.text(column)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterator
 from typing import Any
 
-from yaml.nodes import MappingNode, Node, ScalarNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import InputError
 from .scalars import (
@@ -106,8 +106,22 @@ class Loader(BaseLoader):
                 own.add(key)
             mapping[key] = self.construct_object(value_node, deep=False)
 
+    def construct_by_kind(self, node: Node) -> Any:
+        """A node whose tag gives no type here (a local tag such as `!foo`, or YAML 1.1's `!!binary`,
+        `!!set`, `!!omap`, `!!pairs`, `!!timestamp`, which YAML 1.2 readers do not know): its content,
+        as its kind says (a string, a list, a mapping). Untouched, its text is written back as it came."""
+        if isinstance(node, ScalarNode):
+            return str(node.value)
+        if isinstance(node, SequenceNode):
+            return self.construct_yaml_seq(node)
+        assert isinstance(node, MappingNode)
+        return self.construct_unique_mapping(node)
+
 
 Loader.add_constructor(_AMBIGUOUS, Loader.construct_ambiguous)
+Loader.add_constructor(None, Loader.construct_by_kind)
+for _kind in ("binary", "set", "omap", "pairs", "timestamp"):
+    Loader.add_constructor(f"tag:yaml.org,2002:{_kind}", Loader.construct_by_kind)
 for _tag in _TAGGED_PLAIN:
     Loader.add_constructor(_tag, Loader.construct_tagged_plain)
 for _tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):

@@ -12,25 +12,23 @@ subset, `split_list` says so (None) and the caller parses the whole input.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from .layout import Layout, Sequence
 
 _TOP_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(?: +(.*))?\Z")
 # Characters with which a line may start something that spans lines or refers elsewhere.
 _RISKY = re.compile(r"[\"'\[\]{}&*!|>%@`\\]")
-# Anchors, aliases and tags: a token that starts with &, * or ! after a separator.
-_NODE_PROPERTY = re.compile(r"(?:^|[\s,\[{])[&*!]\S")
-_BLOCK_SCALAR = re.compile(r"(?:^|:|-)\s*[|>][0-9+\-]*\s*(?:#.*)?\Z")
+# Anchors, aliases and tags: a token that starts with & or * after a separator, or any `!` there
+# (alone, the non-specific tag: a string to YAML 1.2, resolved as plain by libyaml).
+_NODE_PROPERTY = re.compile(r"(?:^|[\s,\[{])(?:[&*]\S|!)")
+_BLOCK_SCALAR = re.compile(r"(?:^|:|-)\s*[|>]([0-9+\-]*)\s*(?:#.*)?\Z")
+# What libyaml, which checks the lists this module takes apart, accepts though YAML 1.2 does not:
+# a comment with no space before it after a quote, a bracket or a block scalar's header, and `-`
+# as a scalar in a flow collection; and libyaml reads `?` or `:` first in a flow entry (`[?x]`) as
+# an indicator. Where a line may hold one, the YAML 1.2 parser reads the list.
+_LENIENT = re.compile(r"[\"'\]}]#|[|>][0-9+\-]*#|[\[{,]\s*-(?=[\s,\]}]|\Z)|[\[{,]\s*[?:]")
 # Tabs; line breaks other than LF (libyaml breaks lines at them too); characters YAML refuses.
 _UNSAFE = re.compile("[\t\r\x85\u2028\u2029\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
-
-
-@dataclass
-class SplitList:
-    """The top-level entries in order, each `(key, text)`; the items' texts; their column."""
-
-    entries: list[tuple[str, str]]
-    items: list[str]
-    column: int
 
 
 def _balanced(line: str) -> bool:
@@ -64,22 +62,33 @@ def _balanced(line: str) -> bool:
 def _plain_subset(lines: list[str]) -> bool:
     """No line starts anything that spans lines, other than block scalars (whose lines are skipped)."""
     block_above = -1  # inside a block scalar: the indentation its content must exceed
+    leading = -1  # in a block scalar before its first content line: its longest blank line so far
     for line in lines:
         stripped = line.lstrip(" ")
         indent = len(line) - len(stripped)
         if block_above >= 0:
-            if not stripped or indent > block_above:
+            if not stripped:
+                leading = max(leading, len(line)) if leading >= 0 else leading
                 continue
-            block_above = -1
+            if indent > block_above:
+                if leading > indent:
+                    return False  # a leading blank line longer than the content's indentation
+                leading = -1
+                continue
+            block_above = leading = -1
         if not stripped or stripped[0] == "#":
             continue
         if stripped.startswith(("---", "...")) and indent == 0:
             return False
         if not _RISKY.search(stripped):
             continue
-        if _NODE_PROPERTY.search(stripped) or not _balanced(stripped):
+        if _NODE_PROPERTY.search(stripped) or _LENIENT.search(stripped) or not _balanced(stripped):
             return False
-        if _BLOCK_SCALAR.search(stripped):
+        header = _BLOCK_SCALAR.search(stripped)
+        if header is not None:
+            if any(char.isdigit() for char in header.group(1)):
+                return False  # an explicit indentation: the YAML 1.2 parser checks it
+            leading = 0
             # The content belongs to the key on this line: indented more than it.
             key_indent = indent
             while stripped.startswith("- "):
@@ -88,8 +97,8 @@ def _plain_subset(lines: list[str]) -> bool:
     return True
 
 
-def split_list(text: str, key: str = "items") -> SplitList | None:
-    """The list's top-level entries and the texts of the entries of the sequence under `key`, or None
+def split_list(text: str, key: str = "items") -> Layout | None:
+    """The list's layout, its sequences under `key` and `results` taken apart into entries, or None
     where the text is not plain enough to be sure."""
     if _UNSAFE.search(text) or not text.endswith("\n"):
         return None
@@ -109,32 +118,39 @@ def split_list(text: str, key: str = "items") -> SplitList | None:
     names = [name for name, _, _ in entries]
     if len(set(names)) != len(names) or key not in names:
         return None  # duplicates and the rest: the full parse says what is wrong
-    items, column = _items(lines, key, *next((start, end) for name, start, end in entries if name == key))
-    if items is None:
-        return None
-    return SplitList([(name, "\n".join(lines[start:end]) + "\n") for name, start, end in entries], items, column)
+    keys: list[tuple[str, str | Sequence]] = []
+    for name, start, end in entries:
+        if name in (key, "results"):
+            seq = _sequence(lines, name, start, end)
+            if seq is None:
+                return None
+            keys.append((name, seq))
+        else:
+            keys.append((name, "\n".join(lines[start:end]) + "\n"))
+    first = entries[0][1]
+    return Layout("".join(line + "\n" for line in lines[:first]), keys)
 
 
-def _items(lines: list[str], key: str, start: int, end: int) -> tuple[list[str] | None, int]:
+def _sequence(lines: list[str], key: str, start: int, end: int) -> Sequence | None:
+    text = "\n".join(lines[start:end]) + "\n"
     head = lines[start]
     rest = [n for n in range(start + 1, end) if lines[n].strip() and not lines[n].lstrip().startswith("#")]
     if head != f"{key}:":
-        return ([] if head.rstrip() == f"{key}: []" and not rest else None), 0
-    body = rest
-    if not body:
-        return None, 0
-    column = len(lines[body[0]]) - len(lines[body[0]].lstrip(" "))
-    if column not in (0, 2) or not lines[body[0]][column:].startswith("-"):
-        return None, 0
+        return Sequence(text, f"{key}:\n", [], 0) if head.rstrip() == f"{key}: []" and not rest else None
+    if not rest:
+        return None
+    column = len(lines[rest[0]]) - len(lines[rest[0]].lstrip(" "))
+    if column not in (0, 2) or not lines[rest[0]][column:].startswith("-"):
+        return None
     starts = []
-    for n in body:
+    for n in rest:
         line = lines[n]
         indent = len(line) - len(line.lstrip(" "))
         if indent < column:
-            return None, 0
+            return None
         if indent == column:
             if not (line[column:].startswith("- ") or line[column:] == "-"):
-                return None, 0
+                return None
             starts.append(n)
     items = ["\n".join(lines[a:b]) + "\n" for a, b in zip(starts, [*starts[1:], end], strict=True)]
-    return items, column
+    return Sequence(text, "".join(line + "\n" for line in lines[start : starts[0]]), items, column)

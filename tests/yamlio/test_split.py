@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from krm_fn.yamlio.layout import Layout, Sequence
 from krm_fn.yamlio.split import split_list
 
 LIST = """\
@@ -27,26 +28,39 @@ functionConfig:
 """
 
 
+def _items(layout: Layout) -> Sequence:
+    found = dict(layout.keys)["items"]
+    assert isinstance(found, Sequence)
+    return found
+
+
 def test_a_plain_list_is_taken_apart() -> None:
-    split = split_list(LIST)
-    assert split is not None
-    assert [key for key, _ in split.entries] == ["apiVersion", "kind", "items", "functionConfig"]
-    assert split.column == 0
-    assert len(split.items) == 2
-    assert split.items[0].startswith("- apiVersion: v1\n") and split.items[0].endswith("      - not an item\n")
-    assert split.items[1] == "- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: b}\n"
-    assert "".join(text for _, text in split.entries) == LIST
+    layout = split_list(LIST)
+    assert layout is not None
+    assert [key for key, _ in layout.keys] == ["apiVersion", "kind", "items", "functionConfig"]
+    items = _items(layout)
+    assert items.column == 0
+    assert len(items.entries) == 2
+    assert items.entries[0].startswith("- apiVersion: v1\n") and items.entries[0].endswith("      - not an item\n")
+    assert items.entries[1] == "- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: b}\n"
+    assert layout.before + "".join(text if isinstance(text, str) else text.text for _, text in layout.keys) == LIST
+
+
+def test_a_leading_comment_is_kept_before_the_keys() -> None:
+    layout = split_list("# rendered\nkind: ResourceList\nitems:\n- a: 1\n")
+    assert layout is not None and layout.before == "# rendered\n"
 
 
 def test_indented_items() -> None:
-    split = split_list("apiVersion: v1\nitems:\n  - a: 1\n    b: 2\n  - c: 3\n")
-    assert split is not None
-    assert (split.column, split.items) == (2, ["  - a: 1\n    b: 2\n", "  - c: 3\n"])
+    layout = split_list("apiVersion: v1\nitems:\n  - a: 1\n    b: 2\n  - c: 3\n")
+    assert layout is not None
+    items = _items(layout)
+    assert (items.column, items.entries) == (2, ["  - a: 1\n    b: 2\n", "  - c: 3\n"])
 
 
 def test_an_empty_list() -> None:
-    split = split_list("kind: ResourceList\nitems: []\n")
-    assert split is not None and split.items == []
+    layout = split_list("kind: ResourceList\nitems: []\n")
+    assert layout is not None and _items(layout).entries == []
 
 
 @pytest.mark.parametrize(
