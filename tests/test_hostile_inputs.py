@@ -85,15 +85,14 @@ def with_config_spec(spec: str, api_version: str = "delivery.krm-fn.dev/v1alpha1
     return resource_list(CRD + DEPLOYMENT, config)
 
 
-def alias_bomb(levels: int = 9, width: int = 9) -> str:
-    lines = ["  a0: &a0 [" + ", ".join(['"lol"'] * width) + "]"]
-    lines.extend(f"  a{level}: &a{level} [" + ", ".join([f"*a{level - 1}"] * width) + "]" for level in range(1, levels))
-    return (
-        HEADER
-        + "items: []\nfunctionConfig:\n  apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: lol\n  data:\n"
-        + "\n".join("  " + line for line in lines)
-        + "\n"
-    )
+def alias_bomb(levels: int = 9, width: int = 9, in_item: bool = False) -> str:
+    """A list whose functionConfig (or, `in_item`, an item nothing reads) expands to width**levels nodes."""
+    lines = ["a0: &a0 [" + ", ".join(['"lol"'] * width) + "]"]
+    lines.extend(f"a{level}: &a{level} [" + ", ".join([f"*a{level - 1}"] * width) + "]" for level in range(1, levels))
+    config_map = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: lol\ndata:\n" + "".join(f"  {line}\n" for line in lines)
+    if in_item:
+        return HEADER + "items:\n" + "".join(("- " if n == 0 else "  ") + line + "\n" for n, line in enumerate(config_map.splitlines()))
+    return HEADER + "items: []\nfunctionConfig:\n" + "".join(f"  {line}\n" for line in config_map.splitlines())
 
 
 def deep_block_mapping(depth: int) -> str:
@@ -168,6 +167,11 @@ REJECTED = [
         NOT_YAML + "found a character YAML does not allow: '\\x00' in \"<unicode string>\", line 14, column 15",
     ),
     Rejected("alias-bomb", _b(alias_bomb()), NOT_YAML + "aliases expand to more than 5,000,000 nodes (an alias bomb?)"),
+    Rejected(  # in an item nothing reads: refused all the same, not passed on to the next reader
+        "alias-bomb-in-an-item",
+        _b(alias_bomb(in_item=True)),
+        NOT_YAML + "aliases expand to more than 5,000,000 nodes (an alias bomb?)",
+    ),
     Rejected(
         "flow-nesting-100000",
         b"[" * 100_000 + b"]" * 100_000,

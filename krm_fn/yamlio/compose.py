@@ -107,6 +107,8 @@ def _compose(events: Iterable[Any]) -> Composed:  # events: their marks are neve
                 raise InputError(f"nesting deeper than {guards.MAX_DEPTH} levels (line {start.line + 1})")
     if root is None:
         raise InputError("input is empty")
+    if links:  # an alias bomb is refused here, where an item that is never read would pass it on
+        guards.check_expansion(root)
     return Composed(root, end, links)
 
 

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 import yaml
+from yaml.nodes import MappingNode, SequenceNode
 
 from .errors import InputError, one_line
 
@@ -43,24 +44,38 @@ def check_depth(text: str, loader: Any) -> None:
 
 
 def check_expansion(data: Any) -> None:
-    """Count the nodes a document expands to when each alias is written out in full."""
+    """Count the nodes a document expands to when each alias is written out in full: its data, or
+    its composed nodes (where an alias is the very node it means), before anything is built."""
     # Iterative post-order walk, memoised by identity: linear in distinct nodes, even for bombs.
     sizes: dict[int, int] = {}
     stack: list[tuple[Any, bool]] = [(data, False)]
     while stack:
         node, children_done = stack.pop()
-        if not isinstance(node, (dict, list)) or id(node) in sizes:
+        children = _children(node)
+        if children is None or id(node) in sizes:
             continue
-        children = list(node.values()) if isinstance(node, dict) else node
         if children_done:
             sizes[id(node)] = 1 + sum(sizes.get(id(c), 1) for c in children)
             if sizes[id(node)] > MAX_EXPANDED_NODES:
                 break
             continue
         stack.append((node, True))
-        stack.extend((c, False) for c in children if isinstance(c, (dict, list)))
+        stack.extend((c, False) for c in children if _children(c) is not None)
     if max(sizes.values(), default=1) > MAX_EXPANDED_NODES:
         raise InputError(f"aliases expand to more than {MAX_EXPANDED_NODES:,} nodes (an alias bomb?)")
+
+
+def _children(node: Any) -> list[Any] | None:
+    """A collection's children (a mapping's keys and values), or None for anything else."""
+    if isinstance(node, dict):
+        return list(node.values())
+    if isinstance(node, list):
+        return node
+    if isinstance(node, MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, SequenceNode):
+        return list(node.value)
+    return None
 
 
 def check_json_depth(data: Any) -> None:

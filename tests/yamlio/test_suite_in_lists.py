@@ -255,7 +255,7 @@ def test_an_invalid_case_is_refused(case: str) -> None:
     run = run_fn(carried.text)
     assert (run.exit_code, run.stdout) == (1, ""), run.stderr
     assert "Traceback" not in run.stderr and "internal error" not in run.stderr, run.stderr
-    found = re.search(r"line (\d+)", run.stderr)
-    assert found, f"no line in the message: {run.stderr}"
+    found = re.search(r"line (\d+), column \d+", run.stderr)
+    assert found, f"no line and column in the message: {run.stderr}"
     last = carried.text.count("\n") + 1
     assert carried.first_line - 1 <= int(found.group(1)) <= last, run.stderr
