@@ -81,3 +81,18 @@ def test_results_from_earlier_runs_are_kept_as_they_came() -> None:
     assert run.exit_code == 0, run.stderr
     assert earlier + "- message:" in run.stdout
     assert run.results[0] == {"message": "folded over two lines", "severity": "info"}
+
+
+def test_document_markers_a_directive_and_any_indentation_are_kept() -> None:
+    """`%YAML`, `---` and `...` around the list, entries indented 4 with 3 spaces after the dash: kept;
+    the results go before the document's end."""
+    body = (
+        HEADER
+        + CONFIG.format(enabled="false")
+        + "items:\n    -   apiVersion: v1   # a comment\n        kind: ConfigMap\n        metadata: {name: a}\n"
+    )
+    source = "%YAML 1.2\n--- # the list\n" + body + "...\n# after the document\n"
+    run = run_fn(source)
+    assert run.exit_code == 0, run.stderr
+    assert run.stdout.startswith("%YAML 1.2\n--- # the list\n" + body + "results:\n")
+    assert run.stdout.endswith("  severity: info\n...\n# after the document\n")
