@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from krm_fn import yamlio
+
 from conftest import run_fn
 
 HEADER = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\n"
@@ -96,3 +98,17 @@ def test_document_markers_a_directive_and_any_indentation_are_kept() -> None:
     assert run.exit_code == 0, run.stderr
     assert run.stdout.startswith("%YAML 1.2\n--- # the list\n" + body + "results:\n")
     assert run.stdout.endswith("  severity: info\n...\n# after the document\n")
+
+
+def test_a_yaml_1_1_line_break_is_read_as_the_readers_around_it_read_it() -> None:
+    """U+2028 in a quoted string, as kustomize writes it (a break, then the indentation): libyaml and
+    go-yaml read it as a line break, YAML 1.2 would not; the function reads it as they do and writes
+    it as libyaml writes it, so that every reader after it reads what kustomize meant."""
+    source = (
+        HEADER
+        + CONFIG.format(enabled="true")
+        + "items:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: a\n  data:\n    k: 'a\u2028      b'\n"
+    )
+    run = run_fn(source)
+    assert run.exit_code == 0, run.stderr
+    assert yamlio.load(run.stdout)["items"][0]["data"]["k"] == yamlio.load(source)["items"][0]["data"]["k"] == "a\u2028b"

@@ -35,7 +35,15 @@ def as_item(document: str, column: int) -> str:
 def _indented(text: str, width: int) -> str:
     """`text` moved right by `width` columns, its blank lines left blank."""
     pad = " " * width
-    return "".join(pad + line if line.strip() else line for line in text.splitlines(keepends=True))
+    return "".join(pad + line if line.strip() else line for line in _lines(text))
+
+
+def _lines(text: str) -> list[str]:
+    """The lines of a YAML text, each with its line break: split at LF only (str.splitlines also
+    splits at U+2028, NEL and others, which a YAML 1.2 scalar may hold)."""
+    lines = [line + "\n" for line in text.split("\n")]
+    lines[-1] = lines[-1][:-1]  # no line break after the last
+    return lines if lines[-1] else lines[:-1]
 
 
 def key_blocks(document: str) -> dict[str, str] | None:
@@ -178,6 +186,6 @@ def _sequence_entries(document: str) -> tuple[str, list[str]] | None:
 
 def to_item(document: str, column: int) -> str:
     """A mapping document as an entry of a sequence at `column`: `- ` before its first line, the rest moved with it."""
-    lines = document.splitlines(keepends=True)
+    lines = _lines(document)
     pad = " " * column
     return "".join(pad + ("- " if n == 0 else "  ") + line if line.strip() else line for n, line in enumerate(lines))

@@ -108,10 +108,18 @@ class Document:
         return blocks.as_item(codec.dump([self.data]), column)
 
     def settle(self) -> None:
-        """For an entry made from one with a text: write its text now and let go of its data (memory
-        then grows with the output's text, not with parsed entries)."""
+        """For an entry made from one with a text taken apart by lines: write its text now and let go of
+        its data (memory then grows with the output's text, not with parsed entries). Not for one
+        made from a composed entry: its text may hold what only the YAML 1.2 parser reads right (a
+        block scalar's explicit indentation, say), and it would be read back by libyaml."""
         origin = self.origin
-        if self.source is None and origin is not None and origin.source is not None and isinstance(self._data, dict):
+        if (
+            self.source is None
+            and origin is not None
+            and origin.source is not None
+            and origin.node is None
+            and isinstance(self._data, dict)
+        ):
             self.source, self.column = self.text(origin.column), origin.column
             self._head, self._head_keys = {k: self._data[k] for k in origin._head_keys if k in self._data}, origin._head_keys
             self._data, self.origin = UNREAD, None

@@ -12,6 +12,7 @@ the text it came as.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,11 +72,45 @@ def read_list(data: bytes | str, key: str, head: tuple[str, ...], whole: bool = 
     """The list, taken apart by lines where it can be (unless `whole`), else composed whole; InputError
     (with the line and column) where it is not valid YAML."""
     text, newline = decode(data)
-    read = None if whole else _split(text, key, head)
-    if read is None:
+    if _YAML11_BREAK.search(text):
+        read = _loaded(text, key)
+    elif whole or (split := _split(text, key, head)) is None:
         read = _composed(text, key)
+    else:
+        read = split
     read.newline = newline
     return read
+
+
+_YAML11_BREAK = re.compile("[\x85\u2028\u2029]")
+"""NEL, LS and PS: line breaks to libyaml, go-yaml (kustomize writes them as breaks) and every YAML 1.1
+reader downstream, though not to YAML 1.2."""
+
+
+def _loaded(text: str, key: str) -> ListText:
+    """A list holding a YAML 1.1 line break: read as the readers around it read it (libyaml), and every
+    part written anew by libyaml's writer, so that they all read it the same."""
+    doc = codec.load(text)
+    if not isinstance(doc, dict):
+        return ListText(doc, [], key, Layout("", []))
+    layout = Layout("", [])
+    own: dict[str, Any] = {}
+    entries: list[Document] = []
+    for name, value in doc.items():
+        if name in (key, "results") and (value is None or isinstance(value, list)):
+            dumped = [blocks.as_item(codec.dump([entry]), 0) for entry in value or []]
+            layout.keys.append((name, Sequence(f"{name}:\n" + "".join(dumped) if dumped else f"{name}: []\n", f"{name}:\n", dumped, 0)))
+            if name == key:
+                entries = [Document(entry) for entry in value or []]
+            else:
+                own[name] = value
+        else:
+            layout.keys.append((name, codec.dump({name: value})))
+            own[name] = value
+    if key not in doc:
+        layout.keys.append((key, Sequence(f"{key}: []\n", f"{key}:\n", [], 0)))
+    results = own.get("results")
+    return ListText(own, entries, key, layout, results=results if isinstance(results, list) else [])
 
 
 def _split(text: str, key: str, head: tuple[str, ...]) -> ListText | None:
