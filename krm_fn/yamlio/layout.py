@@ -33,6 +33,12 @@ class Sequence:
     """Each entry's place in the input, where the text has aliases (else empty)."""
 
 
+def written(name: str, entries: list[str], spans: list[Span] | None = None) -> Sequence:
+    """A sequence with no text of its own to keep (from a flow sequence, from data, or none at all):
+    block YAML at column 0, its key and then its entries, or `name: []`."""
+    return Sequence(f"{name}:\n" + "".join(entries) if entries else f"{name}: []\n", f"{name}:\n", entries, 0, spans or [])
+
+
 @dataclass
 class Layout:
     before: str

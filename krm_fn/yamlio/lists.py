@@ -13,7 +13,7 @@ the text it came as.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -23,7 +23,7 @@ from . import blocks, codec, guards, yaml12
 from .compose import compose, construct
 from .document import Document, parse_all
 from .errors import InputError
-from .layout import Entry, Layout, Sequence, write
+from .layout import Entry, Layout, Sequence, write, written
 from .loader import BaseLoader
 from .locate import locate
 from .split import split_list
@@ -45,8 +45,12 @@ class ListText:
     layout: Layout
     newline: str = "\n"
     """The line break the text was written with: CRLF where every line ended so."""
-    results: list[Any] = field(default_factory=list)
-    """The results the list came with."""
+
+    @property
+    def results(self) -> list[Any]:
+        """The results the list came with."""
+        found = self.doc.get("results") if isinstance(self.doc, dict) else None
+        return found if isinstance(found, list) else []
 
 
 def decode(data: bytes | str) -> tuple[str, str]:
@@ -99,7 +103,7 @@ def _loaded(text: str, key: str) -> ListText:
     for name, value in doc.items():
         if name in (key, "results") and (value is None or isinstance(value, list)):
             dumped = [blocks.as_item(codec.dump([entry]), 0) for entry in value or []]
-            layout.keys.append((name, Sequence(f"{name}:\n" + "".join(dumped) if dumped else f"{name}: []\n", f"{name}:\n", dumped, 0)))
+            layout.keys.append((name, written(name, dumped)))
             if name == key:
                 entries = [Document(entry) for entry in value or []]
             else:
@@ -108,9 +112,8 @@ def _loaded(text: str, key: str) -> ListText:
             layout.keys.append((name, codec.dump({name: value})))
             own[name] = value
     if key not in doc:
-        layout.keys.append((key, Sequence(f"{key}: []\n", f"{key}:\n", [], 0)))
-    results = own.get("results")
-    return ListText(own, entries, key, layout, results=results if isinstance(results, list) else [])
+        layout.keys.append((key, written(key, [])))
+    return ListText(own, entries, key, layout)
 
 
 def _split(text: str, key: str, head: tuple[str, ...]) -> ListText | None:
@@ -127,8 +130,7 @@ def _split(text: str, key: str, head: tuple[str, ...]) -> ListText | None:
         entries = _entries(seq, head)
     except InputError:  # the composed list says where, in the input
         return None
-    results = doc.get("results")
-    return ListText(doc, entries, key, layout, results=results if isinstance(results, list) else [])
+    return ListText(doc, entries, key, layout)
 
 
 def _valid(text: str) -> bool:
@@ -173,8 +175,7 @@ def _composed(text: str, key: str) -> ListText:
         parse_all(entry for entry in entries if not isinstance(entry.node, MappingNode))  # read as the split path reads them
         if yaml12.NOT_PRINTABLE.search(text):  # JSON allows characters libyaml and go-yaml refuse: write them escaped
             entries = [Document(entry.data) if yaml12.NOT_PRINTABLE.search(entry.source or "") else entry for entry in entries]
-    results = found.doc.get("results")
-    return ListText(found.doc, entries, key, found.layout, results=results if isinstance(results, list) else [])
+    return ListText(found.doc, entries, key, found.layout)
 
 
 def write_list(read: ListText, entries: list[Document], results: list[Any]) -> str:

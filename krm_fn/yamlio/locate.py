@@ -18,7 +18,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from . import codec
 from .compose import Composed, construct
 from .errors import InputError
-from .layout import Layout, Sequence, Span, as_entry
+from .layout import Layout, Sequence, Span, as_entry, written
 
 SEQUENCES = ("items", "results")
 
@@ -56,7 +56,7 @@ def locate(text: str, composed: Composed, key: str) -> Located | None:
     else:
         _block(text, root, key, end, found, lines)
     if key not in names:  # no items: an empty list
-        found.layout.keys.append((key, Sequence(f"{key}: []\n", f"{key}:\n", [], 0)))
+        found.layout.keys.append((key, written(key, [])))
     return found
 
 
@@ -108,8 +108,8 @@ def _relaid(text: str, root: MappingNode, key: str, found: Located, lines: _Line
     for k, value in root.value:
         name = str(k.value)
         if name in SEQUENCES and _sequence_or_null(value):
-            seq = _flow_sequence(text, name, value, "")
-            seq.text = seq.head + "".join(seq.entries) if seq.entries else f"{name}: []\n"
+            flow = _flow_sequence(text, name, value, "")
+            seq = written(name, flow.entries, flow.spans)
             found.layout.keys.append((name, seq))
             if name == key:
                 _entries(found, seq, value, text)
