@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build a test tool from tests/go/NAME into .tools/bin/NAME. The tools use upstream code as Go
-# modules: rollout-validate (Argo Rollouts' and Kubernetes' own validation: the tests' judge,
-# see tests/validator.py) and argocd-build (Argo CD's own kustomize build, plugin server and
+# modules: rollout-validate (Argo Rollouts' and Kubernetes' own validation of Rollouts, Services,
+# RBAC, admission policies and custom resources: the tests' judge, see tests/validator.py) and argocd-build (Argo CD's own kustomize build, plugin server and
 # the API server's validation, see tests/test_argocd.py). Called by scripts/install-tools.sh.
 #
 # Usage:

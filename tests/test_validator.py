@@ -2,7 +2,8 @@
 
 test_golden.py (and the kustomize, kpt, container and property tests) run it over everything they produce.
 
-Each rejection names the field, with the upstream message, for both Rollout CRDs (v1.9.1, v1.10.2).
+Each rejection names the field, with the upstream message, for both Rollout CRDs (v1.9.1, v1.10.2); RBAC objects,
+admission policies and objects of a kind a --schema-crd defines are judged with Kubernetes' own messages too.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import copy
 import re
 import subprocess
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -247,3 +249,218 @@ def test_server_side_apply_takes_the_rollout_the_function_writes_for_a_null() ->
             NOT_ALL_RULES_CHECKED,
         )
     ]
+
+
+def rbac(kind: str) -> dict[str, Any]:
+    """The first object of an RBAC kind in a golden input (the function passes RBAC objects through as they are)."""
+    source = yamlio.load((GOLDEN / "leader-by-rbac" / "input.yaml").read_text())
+    return copy.deepcopy(next(item for item in source["items"] if item["kind"] == kind))
+
+
+POLICIES: dict[str, dict[str, Any]] = {
+    "ValidatingAdmissionPolicy": {
+        "apiVersion": "admissionregistration.k8s.io/v1",
+        "kind": "ValidatingAdmissionPolicy",
+        "metadata": {"name": "rollout-replicas"},
+        "spec": {
+            "matchConstraints": {
+                "resourceRules": [
+                    {
+                        "apiGroups": ["argoproj.io"],
+                        "apiVersions": ["v1alpha1"],
+                        "operations": ["CREATE", "UPDATE"],
+                        "resources": ["rollouts"],
+                    }
+                ]
+            },
+            "validations": [{"expression": "object.spec.replicas <= 10", "message": "at most 10 replicas"}],
+        },
+    },
+    "ValidatingAdmissionPolicyBinding": {
+        "apiVersion": "admissionregistration.k8s.io/v1",
+        "kind": "ValidatingAdmissionPolicyBinding",
+        "metadata": {"name": "rollout-replicas"},
+        "spec": {"policyName": "rollout-replicas", "validationActions": ["Deny"]},
+    },
+}
+BUILTIN_KINDS = ("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", *POLICIES)
+
+
+def builtin(kind: str) -> dict[str, Any]:
+    return copy.deepcopy(POLICIES[kind]) if kind in POLICIES else rbac(kind)
+
+
+def rule(obj: dict[str, Any]) -> dict[str, Any]:
+    found: dict[str, Any] = obj["rules"][0]
+    return found
+
+
+def policy_spec(obj: dict[str, Any]) -> dict[str, Any]:
+    found: dict[str, Any] = obj["spec"]
+    return found
+
+
+BUILTIN_REJECTED: list[Any] = [
+    pytest.param(
+        "Role",
+        lambda r: rule(r).pop("verbs"),
+        ["rules[0].verbs: Required value: verbs must contain at least one value"],
+        id="role-rule-without-verbs",
+    ),
+    pytest.param(
+        "Role",
+        lambda r: r["rules"].append({"nonResourceURLs": ["/healthz"], "verbs": ["get"]}),
+        ['rules[1].nonResourceURLs: Invalid value: ["/healthz"]: namespaced rules cannot apply to non-resource URLs'],
+        id="role-non-resource-urls",
+    ),
+    pytest.param(
+        "Role",
+        lambda r: rule(r).update(resourceName=["leader"]),
+        ["rules[0].resourceName: unknown field in v1.Role"],
+        id="role-unknown-field",
+    ),
+    pytest.param(
+        "ClusterRole",
+        lambda r: rule(r).update(resourceNames=["leader"], nonResourceURLs=["/healthz"]),
+        ['rules[0].nonResourceURLs: Invalid value: ["/healthz"]: rules cannot apply to both regular resources and non-resource URLs'],
+        id="cluster-role-resource-names-and-non-resource-urls",
+    ),
+    pytest.param(
+        "ClusterRole",
+        lambda r: rule(r).pop("apiGroups"),
+        ["rules[0].apiGroups: Required value: resource rules must supply at least one api group"],
+        id="cluster-role-rule-without-api-groups",
+    ),
+    pytest.param(
+        "RoleBinding",
+        lambda b: b["roleRef"].update(kind="ServiceAccount"),
+        ['roleRef.kind: Unsupported value: "ServiceAccount": supported values: "Role", "ClusterRole"'],
+        id="role-binding-role-ref-kind",
+    ),
+    pytest.param(
+        "ClusterRoleBinding",
+        lambda b: b["roleRef"].update(kind="Role"),
+        ['roleRef.kind: Unsupported value: "Role": supported values: "ClusterRole"'],
+        id="cluster-role-binding-to-a-role",
+    ),
+    pytest.param(
+        "ClusterRoleBinding",
+        lambda b: b["subjects"][0].pop("namespace"),
+        ["subjects[0].namespace: Required value"],
+        id="cluster-role-binding-service-account-without-namespace",
+    ),
+    pytest.param(
+        "ValidatingAdmissionPolicy",
+        lambda p: policy_spec(p)["matchConstraints"]["resourceRules"][0].update(resources=[]),
+        ["spec.matchConstraints.resourceRules[0].resources: Required value"],
+        id="policy-rule-without-resources",
+    ),
+    pytest.param(
+        "ValidatingAdmissionPolicy",
+        lambda p: policy_spec(p)["validations"][0].update(expression="object.spec.replicas <"),
+        [
+            'spec.validations[0].expression: Invalid value: "object.spec.replicas <": compilation failed: '
+            "ERROR: <input>:1:23: Syntax error: mismatched input '<EOF>' expecting "
+            "{'[', '{', '(', '.', '-', '!', 'true', 'false', 'null', NUM_FLOAT, NUM_INT, NUM_UINT, STRING, BYTES, IDENTIFIER}\n"
+            " | object.spec.replicas <\n"
+            " | ......................^"
+        ],
+        id="policy-cel-syntax-error",
+    ),
+    pytest.param(
+        "ValidatingAdmissionPolicy",
+        lambda p: policy_spec(p)["validations"][0].update(expression="replicas <= 10"),
+        [
+            'spec.validations[0].expression: Invalid value: "replicas <= 10": compilation failed: '
+            "ERROR: <input>:1:1: undeclared reference to 'replicas' (in container '')\n"
+            " | replicas <= 10\n"
+            " | ^"
+        ],
+        id="policy-cel-undeclared-reference",
+    ),
+    pytest.param(
+        "ValidatingAdmissionPolicyBinding",
+        lambda b: policy_spec(b).update(validationActions=["Deny", "Warn"]),
+        [
+            'spec.validationActions: Invalid value: ["Deny","Warn"]: must not contain both Deny and Warn (repeating the same '
+            "validation failure information in the API response and headers serves no purpose)"
+        ],
+        id="policy-binding-deny-and-warn",
+    ),
+]
+
+
+def test_good_rbac_and_admission_policy_objects_are_accepted_without_a_rollout_crd() -> None:
+    reports = run_validator([builtin(kind) for kind in BUILTIN_KINDS], crds=())
+    assert [(r["kind"], r["errors"]) for r in reports] == [(kind, []) for kind in BUILTIN_KINDS]
+
+
+@pytest.mark.parametrize(("kind", "change", "expected"), BUILTIN_REJECTED)
+def test_builtin_rejected(kind: str, change: Callable[[dict[str, Any]], None], expected: list[str]) -> None:
+    obj = builtin(kind)
+    change(obj)
+    [report] = run_validator([obj], crds=())
+    assert (report["kind"], report["errors"]) == (kind, expected)
+
+
+def test_a_rollout_needs_a_rollout_crd() -> None:
+    binary = require_tool("rollout-validate", str(VALIDATOR))
+    rollout = "apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: agents}\n"
+    proc = subprocess.run([binary], input=rollout, capture_output=True, text=True, timeout=60)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (2, "", "rollout-validate: --crd FILE is required to validate a Rollout\n")
+
+
+WIDGET_CRD = """\
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: widgets.example.com}
+spec:
+  group: example.com
+  names: {kind: Widget, listKind: WidgetList, plural: widgets, singular: widget}
+  scope: Cluster
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            required: [size]
+            properties:
+              size: {type: integer, minimum: 1}
+              speed: {type: string, enum: [fast, slow], default: fast}
+            x-kubernetes-validations:
+            - {rule: "self.speed == 'fast' || self.size < 10", message: a slow widget must be small}
+  - name: v2
+    served: false
+    storage: false
+    schema:
+      openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
+"""
+
+
+def widget(name: str, version: str = "v1", **spec: Any) -> dict[str, Any]:
+    return {"apiVersion": f"example.com/{version}", "kind": "Widget", "metadata": {"name": name}, "spec": spec}
+
+
+def test_schema_crd_judges_the_kinds_it_defines(tmp_path: Path) -> None:
+    crd = tmp_path / "widget-crd.yaml"
+    crd.write_text(WIDGET_CRD)
+    gadget = {"apiVersion": "example.com/v1", "kind": "Gadget", "metadata": {"name": "ignored"}}
+    objects = [
+        widget("small", size=3),
+        widget("empty", size=0, colour="red"),
+        widget("slow", size=20, speed="slow"),
+        widget("next", version="v2", size=3),
+        gadget,
+    ]
+    assert validate(objects, crds=(), schema_crds=[crd]) == [
+        "Widget empty [widget-crd.yaml]: " + pruned("spec.colour"),
+        "Widget empty [widget-crd.yaml]: spec.size: Invalid value: 0: spec.size in body should be greater than or equal to 1",
+        'Widget slow [widget-crd.yaml]: spec: Invalid value: "object": a slow widget must be small',
+        'Widget next: apiVersion: Unsupported value: "example.com/v2": supported values: "example.com/v1"',
+    ]
+    assert [r["name"] for r in run_validator(objects, crds=(), schema_crds=[crd])] == ["small", "empty", "slow", "next"]

@@ -47,7 +47,7 @@ func staticModels() (map[string]*spec.Schema, error) {
 
 // newApplyFieldManager builds the field manager the API server gives a CRD's resources: a type
 // converter from the models of every version of the CRD merged over the static models.
-func newApplyFieldManager(crd *apiextensionsv1.CustomResourceDefinition, structural *structuralschema.Structural,
+func newApplyFieldManager(crd *apiextensionsv1.CustomResourceDefinition, gvk schema.GroupVersionKind, structural *structuralschema.Structural,
 	resetFields map[fieldpath.APIVersion]*fieldpath.Set) (*managedfields.FieldManager, error) {
 	static, err := staticModels()
 	if err != nil {
@@ -78,7 +78,7 @@ func newApplyFieldManager(crd *apiextensionsv1.CustomResourceDefinition, structu
 		return nil, err
 	}
 	return managedfields.NewDefaultCRDFieldManager(typeConverter, safeConverter, schemaDefaulter{structural}, newObjects{},
-		rolloutGVK, rolloutGVK.GroupVersion(), "", fieldpath.NewExcludeFilterSetMap(resetFields))
+		gvk, gvk.GroupVersion(), "", fieldpath.NewExcludeFilterSetMap(resetFields))
 }
 
 // applyServerSide returns the reasons the API server would refuse `body` (the object as written)
@@ -92,7 +92,7 @@ func (c *crdHandling) applyServerSide(body []byte) []string {
 	if patch.GetNamespace() == "" {
 		patch.SetNamespace("default")
 	}
-	live, _ := newObjects{}.New(rolloutGVK)
+	live, _ := newObjects{}.New(c.gvk)
 	applied, err := c.fieldManager.Apply(live, patch, applyManager, true)
 	if err != nil {
 		return []string{fmt.Sprintf("server-side apply: %v", err)}

@@ -1,6 +1,7 @@
 package main
 
-// What the API server does with a Rollout before storing it, for one Rollout CRD: the steps of
+// What the API server does with a custom resource before storing it, for one version of its CRD
+// (a Rollout CRD's v1alpha1, or a version a --schema-crd serves): the steps of
 // k8s.io/apiextensions-apiserver's request decoding (pruning, metadata coercion, defaulting) and
 // then its custom resource strategy's Validate (metadata, OpenAPI schema, scale subresource,
 // embedded objects, list-type map/set uniqueness, CEL rules).
@@ -20,6 +21,7 @@ import (
 	structuralpruning "k8s.io/apiextensions-apiserver/pkg/apiserver/schema/pruning"
 	apiservervalidation "k8s.io/apiextensions-apiserver/pkg/apiserver/validation"
 	"k8s.io/apiextensions-apiserver/pkg/registry/customresource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -33,9 +35,11 @@ var rolloutGVK = schema.GroupVersionKind{Group: "argoproj.io", Version: "v1alpha
 
 type crdHandling struct {
 	name         string // the file's base name, reported as "crd"
+	gvk          schema.GroupVersionKind
+	namespaced   bool
 	structural   *structuralschema.Structural
 	strategy     customResourceStrategy
-	fieldManager *managedfields.FieldManager // server-side apply's (apply.go)
+	fieldManager *managedfields.FieldManager // server-side apply's (apply.go); Rollout CRDs only
 }
 
 type customResourceStrategy interface {
@@ -44,9 +48,8 @@ type customResourceStrategy interface {
 	GetResetFields() map[fieldpath.APIVersion]*fieldpath.Set
 }
 
-// loadCRD builds, from a CRD file, what the API server builds when it starts serving the CRD's
-// v1alpha1 version (apiextensions-apiserver's crdHandler.getOrCreateServingInfoFor).
-func loadCRD(path string) (*crdHandling, error) {
+// decodeCRD reads a CustomResourceDefinition file, strictly.
+func decodeCRD(path string) (*apiextensionsv1.CustomResourceDefinition, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
@@ -59,12 +62,57 @@ func loadCRD(path string) (*crdHandling, error) {
 	if _, _, err := serializer.NewCodecFactory(scheme, serializer.EnableStrict).UniversalDecoder(apiextensionsv1.SchemeGroupVersion).Decode(data, nil, crd); err != nil {
 		return nil, fmt.Errorf("not a CustomResourceDefinition: %w", err)
 	}
+	return crd, nil
+}
+
+// loadCRD reads a Rollout CRD: the handling of its v1alpha1 version, server-side apply included.
+func loadCRD(path string) (*crdHandling, error) {
+	crd, err := decodeCRD(path)
+	if err != nil {
+		return nil, err
+	}
 	if crd.Spec.Group != rolloutGVK.Group || crd.Spec.Names.Kind != rolloutGVK.Kind {
 		return nil, fmt.Errorf("CRD %s is not the Rollout CRD", crd.Name)
 	}
-	v1Validation, err := apihelpers.GetSchemaForVersion(crd, rolloutGVK.Version)
+	c, err := newCRDHandling(crd, filepath.Base(path), rolloutGVK.Version)
+	if err != nil {
+		return nil, err
+	}
+	if c.fieldManager, err = newApplyFieldManager(crd, c.gvk, c.structural, c.strategy.GetResetFields()); err != nil {
+		return nil, fmt.Errorf("server-side apply: %w", err)
+	}
+	return c, nil
+}
+
+// loadSchemaCRD reads any other CRD (--schema-crd): the handling of each version it serves.
+func loadSchemaCRD(path string) ([]*crdHandling, error) {
+	crd, err := decodeCRD(path)
+	if err != nil {
+		return nil, err
+	}
+	if crd.Spec.Group == rolloutGVK.Group && crd.Spec.Names.Kind == rolloutGVK.Kind {
+		return nil, fmt.Errorf("CRD %s is the Rollout CRD: give it with --crd", crd.Name)
+	}
+	var handlings []*crdHandling
+	for _, v := range crd.Spec.Versions {
+		if v.Served {
+			c, err := newCRDHandling(crd, filepath.Base(path), v.Name)
+			if err != nil {
+				return nil, fmt.Errorf("version %s: %w", v.Name, err)
+			}
+			handlings = append(handlings, c)
+		}
+	}
+	return handlings, nil
+}
+
+// newCRDHandling builds, from a CRD, what the API server builds when it starts serving one of the
+// CRD's versions (apiextensions-apiserver's crdHandler.getOrCreateServingInfoFor).
+func newCRDHandling(crd *apiextensionsv1.CustomResourceDefinition, name, version string) (*crdHandling, error) {
+	gvk := schema.GroupVersionKind{Group: crd.Spec.Group, Version: version, Kind: crd.Spec.Names.Kind}
+	v1Validation, err := apihelpers.GetSchemaForVersion(crd, version)
 	if err != nil || v1Validation == nil || v1Validation.OpenAPIV3Schema == nil {
-		return nil, fmt.Errorf("CRD has no %s schema (%v)", rolloutGVK.Version, err)
+		return nil, fmt.Errorf("CRD has no %s schema (%v)", version, err)
 	}
 	validation := &apiextensions.CustomResourceValidation{}
 	if err := apiextensionsv1.Convert_v1_CustomResourceValidation_To_apiextensions_CustomResourceValidation(v1Validation, validation, nil); err != nil {
@@ -84,7 +132,7 @@ func loadCRD(path string) (*crdHandling, error) {
 	var statusValidator apiservervalidation.SchemaValidator
 	var status *apiextensions.CustomResourceSubresourceStatus
 	var scale *apiextensions.CustomResourceSubresourceScale
-	subresources, err := apihelpers.GetSubresourcesForVersion(crd, rolloutGVK.Version)
+	subresources, err := apihelpers.GetSubresourcesForVersion(crd, version)
 	if err != nil {
 		return nil, err
 	}
@@ -104,28 +152,23 @@ func loadCRD(path string) (*crdHandling, error) {
 	}
 	var selectableFields []apiextensionsv1.SelectableField
 	for _, v := range crd.Spec.Versions {
-		if v.Name == rolloutGVK.Version {
+		if v.Name == version {
 			if !v.Served {
-				return nil, fmt.Errorf("CRD does not serve %s", rolloutGVK.Version)
+				return nil, fmt.Errorf("CRD does not serve %s", version)
 			}
 			selectableFields = v.SelectableFields
 		}
 	}
-	strategy := customresource.NewStrategy(unstructuredTyper{}, crd.Spec.Scope == apiextensionsv1.NamespaceScoped, rolloutGVK,
+	namespaced := crd.Spec.Scope == apiextensionsv1.NamespaceScoped
+	strategy := customresource.NewStrategy(unstructuredTyper{gvk}, namespaced, gvk,
 		validator, statusValidator, structural, status, scale, selectableFields)
-	fieldManager, err := newApplyFieldManager(crd, structural, strategy.GetResetFields())
-	if err != nil {
-		return nil, fmt.Errorf("server-side apply: %w", err)
-	}
-	return &crdHandling{name: filepath.Base(path), structural: structural, strategy: strategy, fieldManager: fieldManager}, nil
+	return &crdHandling{name: name, gvk: gvk, namespaced: namespaced, structural: structural, strategy: strategy}, nil
 }
 
 // admit returns the object as the API server would store it, and the reasons it would refuse it.
 func (c *crdHandling) admit(in *unstructured.Unstructured) (*unstructured.Unstructured, []string) {
 	u := in.DeepCopy()
-	if u.GetNamespace() == "" {
-		u.SetNamespace("default") // kubectl sends a namespaced object to its context's namespace
-	}
+	setNamespace(u, c.namespaced)
 	var problems []string
 	// Decoding (customresource_handler.go, unstructuredSchemaCoercer.apply): unknown fields are
 	// pruned; with kubectl's default --validate=strict each one makes the request fail.
@@ -158,10 +201,27 @@ func (c *crdHandling) admit(in *unstructured.Unstructured) (*unstructured.Unstru
 	return u, problems
 }
 
+// validateCustomResource judges an object of a kind a --schema-crd defines, as created.
+func validateCustomResource(obj *unstructured.Unstructured, crd *crdHandling) report {
+	_, problems := crd.admit(obj)
+	return report{Kind: obj.GetKind(), Namespace: obj.GetNamespace(), Name: obj.GetName(), CRD: crd.name, Errors: problems}
+}
+
+// setNamespace does what kubectl and the API server do with an object's namespace on create:
+// kubectl sends a namespaced object without one to its context's namespace ("default"), and the
+// API server drops a cluster-scoped object's (rest.EnsureObjectNamespaceMatchesRequestNamespace).
+func setNamespace(obj metav1.Object, namespaced bool) {
+	if !namespaced {
+		obj.SetNamespace("")
+	} else if obj.GetNamespace() == "" {
+		obj.SetNamespace("default")
+	}
+}
+
 // unstructuredTyper satisfies runtime.ObjectTyper for the strategy; validation never calls it.
-type unstructuredTyper struct{}
+type unstructuredTyper struct{ gvk schema.GroupVersionKind }
 
 func (unstructuredTyper) ObjectKinds(obj runtime.Object) ([]schema.GroupVersionKind, bool, error) {
 	return []schema.GroupVersionKind{obj.GetObjectKind().GroupVersionKind()}, false, nil
 }
-func (unstructuredTyper) Recognizes(gvk schema.GroupVersionKind) bool { return gvk == rolloutGVK }
+func (t unstructuredTyper) Recognizes(gvk schema.GroupVersionKind) bool { return gvk == t.gvk }
