@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install pinned kustomize and helm binaries into .tools/bin/ at the repo root (what rendering
 # needs); with --test-tools also helm4, the test tools rollout-validate and argocd-build
-# (scripts/build-go-tool.sh), and check that kpt is available.
+# (scripts/build-go-tool.sh), the policy engines' CRDs (scripts/fetch-engine-crds.sh), and check
+# that kpt is available.
 #
 # Usage:
 #   scripts/install-tools.sh [--test-tools]               # install if needed, then print one
@@ -123,6 +124,7 @@ if $test_tools; then
     install_helm4
     validator="$("$REPO_ROOT/scripts/build-go-tool.sh" rollout-validate)"
     argocd_build="$("$REPO_ROOT/scripts/build-go-tool.sh" argocd-build)"
+    "$REPO_ROOT/scripts/fetch-engine-crds.sh" >/dev/null
 fi
 
 if $print_path; then
