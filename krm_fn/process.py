@@ -10,10 +10,10 @@ from . import provider_api, rules
 from .config.load import load_config, provider_name
 from .config.models import ProviderSpec
 from .inventory import Inventory
-from .provider_api import Context, Conversion, Kind, Provider, Rule, Target
+from .provider_api import Context, Conversion, Provider, Replacement, Rule, Target
+from .references import handle as handle_references
 from .resource import Resource, ResourceId
 from .results import Result, has_errors, info, warning
-from .retarget import retarget
 from .select import is_selected
 
 DISABLED = "spec.enabled is false: nothing converted, every item passed through unchanged"
@@ -48,7 +48,7 @@ def run(items: list[Resource], fn_config: Any) -> tuple[list[Resource], list[Res
     if has_errors(results):
         return items, results
     kept = [checked for checked in done if checked.target.deployment.id not in left]
-    return assemble(items, provider.scale_target(spec), inventory, kept, results)
+    return assemble(items, provider.replacement(spec), spec, inventory, kept, results)
 
 
 def plan(provider: Provider[Any, Any], spec: ProviderSpec, inventory: Inventory) -> Iterator[Target]:
@@ -120,10 +120,15 @@ def leave_unconvertible(results: list[Result], rules: set[str]) -> tuple[list[Re
 
 
 def assemble(
-    items: list[Resource], scale_target: Kind | None, inventory: Inventory, done: list[Checked], results: list[Result]
+    items: list[Resource],
+    replacement: Replacement | None,
+    spec: ProviderSpec,
+    inventory: Inventory,
+    done: list[Checked],
+    results: list[Result],
 ) -> tuple[list[Resource], list[Result]]:
-    """The output list: each converted Deployment's place taken by its conversion, and the autoscalers
-    that targeted one pointed where the provider says."""
+    """The output list: each converted Deployment's place taken by its conversion, and what referred
+    to one pointed at what replaced it, or named (`krm_fn.references`)."""
     conversions = {checked.target.index: checked.conversion for checked in done if checked.conversion is not None}
     output: list[Resource] = []
     said = list(results)
@@ -131,8 +136,8 @@ def assemble(
         conversion = conversions.get(index)
         output.extend([item] if conversion is None else conversion.items)
         said.extend(conversion.results if conversion is not None else [])
-    if scale_target is None:
+    if replacement is None:
         return output, said
     names = {(checked.target.deployment.namespace, checked.target.deployment.name) for checked in done}
-    output, retargeted = retarget(output, names, scale_target, inventory)
-    return output, said + retargeted
+    output, found = handle_references(output, names, replacement, inventory, spec.references)
+    return output, said + found

@@ -2,7 +2,7 @@
 
 A provider says which CRD its resources need, plans what each selected Deployment becomes,
 checks the plan with its render-time rules, and converts: what replaces the Deployment or
-joins it, and what its autoscalers target afterwards. The orchestration (`krm_fn.process`)
+joins it, and what stands for it where other objects referred to it. The orchestration (`krm_fn.process`)
 knows nothing else of it. Providers are registered by name (`krm_fn.registry`); the ones
 shipped live in `krm_fn.providers`.
 """
@@ -10,7 +10,7 @@ shipped live in `krm_fn.providers`.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -41,6 +41,29 @@ class Kind:
     @property
     def group(self) -> str:
         return self.api_version.rpartition("/")[0]
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """What replaces a converted Deployment, in the words the fixes for what referred to it need
+    (`krm_fn.references`): the reference finder's one source of provider-specific advice."""
+
+    workload: Kind
+    resource: str
+    """The workload's resource, as RBAC rules and admission rules name it (`rollouts`)."""
+    commands: Mapping[str, str]
+    """A kubectl command on a Deployment (`rollout restart`, `scale`, ...; `*`: any other) -> the one to
+    run instead, with `{name}` and `{namespace}` (` -n NS`, or nothing) to fill in; "" where there is none."""
+    metrics: Mapping[str, str]
+    """A kube-state-metrics Deployment metric -> the provider's metric that says the same."""
+    metric_labels: str
+    """The label matchers that pick the workload on the provider's metrics, with `{name}` and `{namespace}`."""
+    reloader: str
+    """What Stakater Reloader needs to act on the workload."""
+    proportional_autoscaler: str
+    """What the cluster-proportional-autoscaler's `--target` can do about the workload."""
+    earlier: Callable[[Inventory], set[tuple[str, str]]]
+    """The (namespace, name) of the Deployments an earlier run replaced, found in the list."""
 
 
 @dataclass(frozen=True)
@@ -131,8 +154,8 @@ class Provider(Workloads, Protocol[SpecT, TargetT]):
 
     def convert(self, spec: SpecT, target: TargetT) -> Conversion: ...
 
-    def scale_target(self, spec: SpecT) -> Kind | None:
-        """What an autoscaler of a converted Deployment targets afterwards; None: the Deployment, which stays."""
+    def replacement(self, spec: SpecT) -> Replacement | None:
+        """What stands for a converted Deployment where other objects referred to it; None: the Deployment stays."""
         ...
 
     def check_existing(self, spec: SpecT, inventory: Inventory) -> list[Result]:

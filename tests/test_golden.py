@@ -20,6 +20,7 @@ import pytest
 from krm_fn import provider_api, registry, rules, yamlio
 
 from conftest import GOLDEN, GOLDEN_CASES, meaning, run_fn
+from engine_crds import engine_crds
 from goldens import expected_results, output_patch
 from rollout_schema import RolloutSchema, as_kubectl_reads
 from validator import assert_accepted
@@ -74,7 +75,7 @@ def test_golden_output_is_accepted(case: str, rollout_schema: RolloutSchema) -> 
         if item.get("kind") == "Rollout":
             rollout_schema.assert_valid(as_kubectl_reads(item))
     if made:
-        assert_accepted(yamlio.dump_all(made))
+        assert_accepted(yamlio.dump_all(made), schema_crds=list(engine_crds()))
 
 
 def test_every_result_tag_appears_in_a_case() -> None:
@@ -83,5 +84,5 @@ def test_every_result_tag_appears_in_a_case() -> None:
     rule_ids = {rule.ID for rule in rules.RULES}
     for name in registry.PROVIDERS:
         rule_ids |= {rule.ID for rule in provider_api.load(name).rules}
-    others = {"config", "resource-list", "retarget", "convert", "canary-service", "preview-service", "existing-rollout"}
+    others = {"config", "resource-list", "retarget", "references", "convert", "canary-service", "preview-service", "existing-rollout"}
     assert rule_ids | others == tags, f"without a case: {sorted((rule_ids | others) - tags)}; unknown: {sorted(tags - rule_ids - others)}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -46,6 +46,9 @@ class Selector(Model):
     exclude: list[str] = Field(default_factory=list, description="Deployment names never converted, whatever else matches")
 
 
+References = Literal["retarget", "warn", "off"]
+
+
 def _supported(name: str) -> str:
     if name not in PROVIDERS:
         raise ValueError(f"unsupported provider {name!r}; supported: {', '.join(PROVIDERS)}")
@@ -66,3 +69,9 @@ class ProviderSpec(Model):
         " cannot become the provider's workload (Recreate, say) is left as it is, with a warning",
     )
     requireCRD: bool = Field(True, description="the list must declare the provider's CRD; false where another application installs it")
+    references: References = Field(
+        "retarget",
+        description="what else refers to a converted Deployment (RBAC rules, admission policies, kubectl commands, alerts,"
+        " Reloader; see the README): retarget the exact ones and warn of the rest; warn of all; or off (autoscalers are"
+        " retargeted whatever this says)",
+    )

@@ -6,10 +6,10 @@ anything, silently. Only a target in the autoscaler's own namespace is the same 
 
 from __future__ import annotations
 
-from .inventory import Inventory
-from .provider_api import Kind
-from .resource import Resource, parse_all
-from .results import Result, info, warning
+from ..inventory import Inventory
+from ..provider_api import Kind
+from ..resource import Resource, parse_all
+from ..results import Result, info, warning
 
 RULE = "retarget"
 # (API group, kind) -> the spec field that names the target.

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from krm_fn.inventory import Inventory
 from krm_fn.new_resources import metadata_from
-from krm_fn.provider_api import CRD, Conversion, Kind, Provider, Rule, Target
+from krm_fn.provider_api import CRD, Conversion, Provider, Replacement, Rule, Target
 from krm_fn.resource import Resource
 from krm_fn.results import Result, info
 
@@ -53,8 +53,8 @@ class FlaggerLike:
             [deployment, Resource(canary)], [info(f"a Canary now drives it (up to {spec.maxWeight}%)", deployment, rule="convert")]
         )
 
-    def scale_target(self, spec: FlaggerLikeSpec) -> Kind | None:
-        return None  # the Canary scales the Deployment's primary copy through the autoscaler as it is
+    def replacement(self, spec: FlaggerLikeSpec) -> Replacement | None:
+        return None  # the Deployment stays: its autoscalers, and all else that refers to it, still find it
 
     def check_existing(self, spec: FlaggerLikeSpec, inventory: Inventory) -> list[Result]:
         return []

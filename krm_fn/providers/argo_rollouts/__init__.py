@@ -10,13 +10,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from ...inventory import Inventory
-from ...provider_api import Conversion, Kind, Provider, Rule, Target
+from ...provider_api import Conversion, Provider, Replacement, Rule, Target
 from ...resource import Resource
 from ...results import Result, info
 from . import rules
 from .api import ROLLOUT, ROLLOUT_CRD
 from .existing import check_existing
 from .plan import ArgoTarget, plan_targets
+from .replacement import REPLACEMENT
 from .services import generated_name
 from .spec import ArgoRolloutsSpec, validation_context
 
@@ -38,9 +39,9 @@ class ArgoRollouts:
         """Rollouts: a Deployment converted in place is one now, and with workloadRef one drives it."""
         return inventory.of_kind(ROLLOUT.group, ROLLOUT.kind)
 
-    def scale_target(self, spec: ArgoRolloutsSpec) -> Kind:
+    def replacement(self, spec: ArgoRolloutsSpec) -> Replacement:
         """The Rollout, whichever the migration: with workloadRef it owns the pods (and scales the Deployment down)."""
-        return ROLLOUT
+        return REPLACEMENT
 
     def check_existing(self, spec: ArgoRolloutsSpec, inventory: Inventory) -> list[Result]:
         return check_existing(spec, inventory, self.rules, self)

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...inventory import Inventory
+from ...references.autoscalers import REPLICA_BOUNDS, scales_deployment
 from ...resource import Resource, parse_all
-from ...retarget import REPLICA_BOUNDS, scales_deployment
 from .replicas import fenceposts, settle
 
 DEFAULT_REPLICAS = 1

@@ -1,4 +1,4 @@
-"""Autoscalers follow the workload: HPA, VPA and KEDA targets of a converted Deployment become Rollouts."""
+"""Autoscalers follow the workload: HPA, VPA and KEDA targets of a converted Deployment become Rollouts (`references.autoscalers`)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 
 from krm_fn.inventory import Inventory
 from krm_fn.provider_api import Kind
+from krm_fn.references.autoscalers import retarget
 from krm_fn.resource import Resource
-from krm_fn.retarget import retarget
 
 ROLLOUT = Kind("argoproj.io/v1alpha1", "Rollout")
 TO_ROLLOUT = {"apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout", "name": "web"}
