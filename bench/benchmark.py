@@ -22,7 +22,8 @@ child process; its CPU time and peak RSS come from os.wait4. Rows:
 
   against      with --against DIR (another checkout, e.g. `git worktree add DIR REV`): this
                tree vs that one, by the same Python, over a list passed through, the same
-               with an anchored item, and one converted
+               with an anchored item, one converted, and the same with a restart CronJob and
+               its Role for one Deployment in ten
 
 Results: a markdown table on stdout and in bench/out/results.md (git-ignored).
 """
@@ -118,6 +119,38 @@ class _Dumper(yaml.CSafeDumper):
         return True
 
 
+def referring(apps: int, every: int = 10) -> str:
+    """For one Deployment in `every`, what refers to it by name: a restart CronJob and the Role it runs with."""
+    items: list[dict[str, Any]] = []
+    for i in range(0, apps, every):
+        name = f"app-{i:05d}"
+        restart = {
+            "name": "kubectl",
+            "image": "registry.example.com/kubectl:1.34",
+            "args": ["kubectl", "rollout", "restart", f"deployment/{name}"],
+        }
+        job = {"spec": {"template": {"spec": {"restartPolicy": "Never", "containers": [restart]}}}}
+        items.append(
+            {
+                "apiVersion": "batch/v1",
+                "kind": "CronJob",
+                "metadata": {"name": f"restart-{name}", "namespace": "shop"},
+                "spec": {"schedule": "0 3 * * *", "jobTemplate": job},
+            }
+        )
+        rule = {"apiGroups": ["apps"], "resources": ["deployments"], "resourceNames": [name], "verbs": ["get", "patch"]}
+        items.append(
+            {
+                "apiVersion": "rbac.authorization.k8s.io/v1",
+                "kind": "Role",
+                "metadata": {"name": f"restart-{name}", "namespace": "shop"},
+                "rules": [rule],
+            }
+        )
+    text: str = yaml.dump(items, Dumper=_Dumper, sort_keys=False, default_flow_style=False)
+    return text
+
+
 def write_list(path: Path, apps: int, config: dict[str, Any] = CONFIG, tail: str = "") -> Path:
     """A list of `apps` Deployments, each with its Service, written one item at a time.
 
@@ -208,13 +241,15 @@ def kustomize_tree(tmp: Path) -> Path:
 
 def against(tmp: Path, other: Path, apps: int, repeats: int) -> list[tuple[str, str, str, str]]:
     """This tree's function vs another checkout's, by the same Python, over lists it only passes
-    through (one of them with an anchor, which only the YAML 1.2 parser reads) and one it converts."""
+    through (one of them with an anchor, which only the YAML 1.2 parser reads) and ones it converts
+    (one of them with objects that refer to the Deployments)."""
     off = {**CONFIG, "spec": {"enabled": False}}
     anchored = "- &shared {apiVersion: v1, kind: ConfigMap, metadata: {name: shared}}\n- *shared\n"
     lists = {
         "pass-through (enabled: false)": write_list(tmp / "off.yaml", apps, off),
         "pass-through, one item anchored and aliased": write_list(tmp / "anchored.yaml", apps, off, anchored),
         "every Deployment converted": write_list(tmp / "convert.yaml", apps),
+        "the same, one in ten restarted by a CronJob with a Role": write_list(tmp / "referred.yaml", apps, tail=referring(apps)),
     }
     tree = {"this": Path(__file__).resolve().parent.parent, "other": other}
     commands: dict[str, tuple[list[str], Path | None, Path | None]] = {

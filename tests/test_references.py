@@ -128,15 +128,17 @@ def test_warn_changes_nothing_and_says_the_rule() -> None:
 @pytest.mark.parametrize(
     ("entry", "read"),
     [
-        ("Deployment", ("*", "Deployment")),
-        ("v1/Deployment", ("*", "Deployment")),
-        ("apps/v1/Deployment", ("apps", "Deployment")),
-        ("apps/*/Deployment", ("apps", "Deployment")),
-        ("apps/v1/Deployment/scale", None),
-        ("Deployment/scale", None),
+        ("Deployment", ("*", "Deployment", "")),
+        ("v1/Deployment", ("*", "Deployment", "")),
+        ("apps/v1/Deployment", ("apps", "Deployment", "")),
+        ("apps/*/Deployment", ("apps", "Deployment", "")),
+        ("Deployment/scale", ("*", "Deployment", "scale")),
+        ("v1/Deployment/scale", ("*", "Deployment", "scale")),
+        ("apps/v1/Deployment/scale", ("apps", "Deployment", "scale")),
+        ("a/b/c/d/e", None),
     ],
 )
-def test_kyverno_kinds(entry: str, read: tuple[str, str] | None) -> None:
+def test_kyverno_kinds(entry: str, read: tuple[str, str, str] | None) -> None:
     assert _kyverno_kind(entry) == read
 
 
@@ -156,6 +158,7 @@ def _kyverno(kinds: list[str], **resources: Any) -> dict[str, Any]:
         (_kyverno(["Deployment"], names=["web"]), False),
         (_kyverno(["Deployment"], selector={"matchLabels": {"team": "x"}}), False),
         (_kyverno(["Deployment", "argoproj.io/v1alpha1/Rollout"]), False),  # covers the Rollout already
+        (_kyverno(["Deployment"], annotations={"vault.hashicorp.com/agent-inject": "true"}), False),
     ],
 )
 def test_kyverno_match_gets_the_rollout_where_it_covers_the_deployment(policy: dict[str, Any], covered: bool) -> None:
@@ -185,3 +188,19 @@ def test_promql_matchers(expr: str, found: bool) -> None:
         "monitoring.coreos.com/v1", "PrometheusRule", "p", "shop", spec={"groups": [{"name": "g", "rules": [{"alert": "a", "expr": expr}]}]}
     )
     assert len(_run(rule)[1]) == int(found)
+
+
+def test_kyverno_subresource_match_gets_the_rollouts() -> None:
+    output, said = _run(_kyverno(["Deployment/scale"]))
+    assert output[0]["spec"]["rules"][0]["match"]["any"][0]["resources"]["kinds"] == [
+        "Deployment/scale",
+        "argoproj.io/v1alpha1/Rollout/scale",
+    ]
+    assert len(said) == 1
+
+
+def test_an_unset_namespace_is_the_one_its_list_is_applied_to() -> None:
+    """helm template leaves namespaces unset; kustomize or the install sets them, the same for all."""
+    config = _item("v1", "ConfigMap", "scripts", data={"run.sh": "kubectl rollout restart deployment api"})
+    assert [severity for severity, _, _ in _run(config)[1]] == ["warning"]
+    assert _run(_role("Role", "", [GRANT]))[0][0]["rules"] == [GRANT, ADDED]

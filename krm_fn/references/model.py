@@ -30,7 +30,9 @@ class Scope:
         return frozenset(name for _, name in self.gone)
 
     def is_gone(self, namespace: str, name: str) -> bool:
-        return (namespace, name) in self.gone
+        """Whether `name` in `namespace` is gone; an unset namespace ("", as helm template leaves one
+        for kustomize or the install to set) is whichever the other side's is."""
+        return (namespace, name) in self.gone or ("", name) in self.gone or (not namespace and name in self.names)
 
     def deployment(self, namespace: str, name: str) -> Resource | None:
         """The gone Deployment as the list had it (or, replaced by an earlier run, what replaced it)."""
@@ -39,11 +41,14 @@ class Scope:
             workload.group, workload.kind, namespace, name
         )
 
-    def may_name(self, resource: Resource) -> bool:
-        """Whether the item's text holds a word that is a gone Deployment's name (an item with no
-        text of its own, True): most items are never parsed to look for a reference."""
+    def may_name(self, resource: Resource, marker: re.Pattern[str] | None = None) -> bool:
+        """Whether the item's text holds `marker` (what every reference of a shape holds) and a word that
+        is a gone Deployment's name (an item with no text of its own: True). Most items are never parsed
+        to look for a reference."""
         text = resource.document.source
-        return text is None or not self.names.isdisjoint(_WORD.findall(text))
+        if text is None:
+            return True
+        return (marker is None or marker.search(text) is not None) and not self.names.isdisjoint(_WORD.findall(text))
 
 
 @dataclass(frozen=True)

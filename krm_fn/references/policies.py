@@ -66,15 +66,20 @@ def _kyverno(policy: Resource, scope: Scope) -> Iterator[Finding]:
         match = rule.get("match") if isinstance(rule, dict) else None
         for loc, resources in _kyverno_blocks(match if isinstance(match, dict) else {}, ("spec", "rules", index, "match")):
             kinds = resources.get("kinds")
-            if not isinstance(kinds, list) or any(_kyverno_kind(entry) == (workload.group, workload.kind) for entry in kinds):
+            if not isinstance(kinds, list):
                 continue
+            present = {_kyverno_kind(entry) for entry in kinds}
             for place, entry in enumerate(kinds):
-                if _kyverno_kind(entry) in (("apps", "Deployment"), ("*", "Deployment")):
-                    covered = [gone for gone in sorted(scope.gone) if _kyverno_covers(policy, resources, gone, scope)]
-                    if covered:
-                        loc_entry = (*loc, "kinds", place)
-                        yield _finding(policy, loc_entry, f"kinds: {entry}", covered, added, f"{added} to the kinds")
-                    break
+                read = _kyverno_kind(entry)
+                if read is None or read[:2] not in (("apps", "Deployment"), ("*", "Deployment")):
+                    continue
+                sub = read[2]
+                if (workload.group, workload.kind, sub) in present or ("*", workload.kind, sub) in present:
+                    continue
+                covered = [gone for gone in sorted(scope.gone) if _kyverno_covers(policy, resources, gone, scope)]
+                if covered:
+                    kind = added + (f"/{sub}" if sub else "")
+                    yield _finding(policy, (*loc, "kinds", place), f"kinds: {entry}", covered, kind, f"{kind} to the kinds")
 
 
 def _kyverno_blocks(match: dict[str, Any], loc: Loc) -> Iterator[tuple[Loc, dict[str, Any]]]:
@@ -87,15 +92,19 @@ def _kyverno_blocks(match: dict[str, Any], loc: Loc) -> Iterator[tuple[Loc, dict
                 yield (*loc, key, index, "resources"), entry["resources"]
 
 
-def _kyverno_kind(entry: Any) -> tuple[str, str] | None:
-    """(group, kind) of a kinds entry (`*`: any group); None for a subresource or a malformed entry."""
+def _kyverno_kind(entry: Any) -> tuple[str, str, str] | None:
+    """(group, kind, subresource) of a kinds entry (`*`: any group; "": the object itself), as Kyverno
+    reads Kind, Kind/sub, Version/Kind, Group/Version/Kind and Group/Version/Kind/sub; None if malformed."""
     parts = str(entry).split("/")
+    versioned = bool(_KYVERNO_VERSION.fullmatch(parts[0]))
     if len(parts) == 1:
-        return "*", parts[0]
-    if len(parts) == 2 and _KYVERNO_VERSION.fullmatch(parts[0]):
-        return "*", parts[1]
+        return "*", parts[0], ""
+    if len(parts) == 2:
+        return ("*", parts[1], "") if versioned else ("*", parts[0], parts[1])
     if len(parts) == 3:
-        return parts[0], parts[2]
+        return ("*", parts[1], parts[2]) if versioned else (parts[0], parts[2], "")
+    if len(parts) == 4:
+        return parts[0], parts[2], parts[3]
     return None
 
 
@@ -108,6 +117,14 @@ def _kyverno_covers(policy: Resource, resources: dict[str, Any], gone: tuple[str
         return False
     namespaces = resources.get("namespaces") or []
     if namespaces and not any(fnmatch.fnmatchcase(namespace, str(pattern)) for pattern in namespaces):
+        return False
+    deployment = scope.deployment(*gone)
+    wanted = resources.get("annotations")
+    annotations = deployment.annotations if deployment else {}
+    if isinstance(wanted, dict) and not all(
+        any(fnmatch.fnmatchcase(str(k), str(key)) and fnmatch.fnmatchcase(str(v), str(value)) for k, v in annotations.items())
+        for key, value in wanted.items()
+    ):
         return False
     return _selects(resources.get("selector"), gone, scope)
 

@@ -18,12 +18,15 @@ from .model import Finding, Scope
 
 ID = "promql"
 PROMETHEUS_RULE = ("monitoring.coreos.com", "PrometheusRule")
+_METRIC = re.compile("kube_deployment_")
 _SELECTOR = re.compile(r"\b(kube_deployment_[a-z_]+)\s*\{([^}]*)\}")
 _MATCHER = re.compile(r'([a-zA-Z_]\w*)\s*(=~|!=|!~|=)\s*"((?:[^"\\]|\\.)*)"')
 
 
 def reads(resource: Resource, scope: Scope) -> bool:
-    return ((resource.group, resource.kind) == PROMETHEUS_RULE or resource.id[:2] == ("", "ConfigMap")) and scope.may_name(resource)
+    return ((resource.group, resource.kind) == PROMETHEUS_RULE or resource.id[:2] == ("", "ConfigMap")) and scope.may_name(
+        resource, _METRIC
+    )
 
 
 def find(resource: Resource, scope: Scope) -> Iterator[Finding]:

@@ -7,6 +7,7 @@ about with the command or flag to use instead.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -23,10 +24,12 @@ POD_SPECS: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "Rollout"), ("spec", "template", "spec")),
 }
 """Where each kind of workload keeps its pod's spec."""
+_MARKER = re.compile("(?i)deploy")
+"""What every form of reference to a Deployment in a command or a text holds."""
 
 
 def reads(resource: Resource, scope: Scope) -> bool:
-    return (resource.kind in POD_SPECS or (resource.group, resource.kind) == ("", "ConfigMap")) and scope.may_name(resource)
+    return (resource.kind in POD_SPECS or (resource.group, resource.kind) == ("", "ConfigMap")) and scope.may_name(resource, _MARKER)
 
 
 def find(resource: Resource, scope: Scope) -> Iterator[Finding]:
@@ -94,7 +97,8 @@ def _finding(resource: Resource, loc: Loc, named: Named, said: str, scope: Scope
     command = replacement.commands.get(named.verb, replacement.commands["*"])
     flag = f" -n {named.namespace}" if named.namespace is not None else ""
     if command:
-        advice = "use " + command.format(name=named.name, namespace=flag)
+        access = f"{replacement.resource} in {replacement.workload.group}"
+        advice = f"use {command.format(name=named.name, namespace=flag)}; who runs it needs the access it had to deployments on {access}"
     else:
         labels = _pod_labels(scope, namespace, named.name)
         advice = f"kubectl finds no pod through {replacement.workload.kind.lower()}/{named.name}: select its pods by label ({labels})"

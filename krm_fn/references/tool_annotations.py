@@ -10,6 +10,7 @@ values.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from ..inventory import Inventory
@@ -26,11 +27,13 @@ RELOADER = (
 )
 RELOADER_ROLLOUTS = "--is-Argo-Rollouts=true"
 DEPLOYMENT_CONTROLLER = "deployment.kubernetes.io/"
+_MARKER = re.compile("reloader\\.stakater\\.com/|deployment\\.kubernetes\\.io/")
 
 
 def reads(resource: Resource, scope: Scope) -> bool:
     workload = scope.replacement.workload
-    return (resource.group, resource.kind) == (workload.group, workload.kind) and scope.is_gone(resource.namespace, resource.name)
+    same_kind = (resource.group, resource.kind) == (workload.group, workload.kind)
+    return same_kind and scope.is_gone(resource.namespace, resource.name) and scope.may_name(resource, _MARKER)
 
 
 def find(resource: Resource, scope: Scope) -> Iterator[Finding]:
