@@ -10,7 +10,7 @@ import pytest
 from krm_fn.inventory import Inventory
 from krm_fn.providers.argo_rollouts.replacement import REPLACEMENT
 from krm_fn.references import commands, handle
-from krm_fn.references.policies import _kyverno_kind
+from krm_fn.references.kyverno import read_kind
 from krm_fn.resource import Resource
 
 GONE = {("shop", "api")}
@@ -139,7 +139,7 @@ def test_warn_changes_nothing_and_says_the_rule() -> None:
     ],
 )
 def test_kyverno_kinds(entry: str, read: tuple[str, str, str] | None) -> None:
-    assert _kyverno_kind(entry) == read
+    assert read_kind(entry) == read
 
 
 def _kyverno(kinds: list[str], **resources: Any) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from ..inventory import Inventory
 from ..provider_api import Replacement
 from ..resource import Resource
 from ..results import Result, info, warning
-from . import autoscalers, policies, promql, rbac, scripts, tool_annotations
+from . import admission, autoscalers, gatekeeper, kyverno, promql, rbac, scripts, tool_annotations
 from .model import Finding, Scope
 
 RULE = "references"
@@ -34,7 +34,7 @@ class Shape(Protocol):
     def find(self, resource: Resource, scope: Scope) -> Iterator[Finding]: ...
 
 
-SHAPES: tuple[Shape, ...] = (rbac, policies, scripts, promql, tool_annotations)
+SHAPES: tuple[Shape, ...] = (rbac, kyverno, gatekeeper, admission, scripts, promql, tool_annotations)
 
 
 def handle(

@@ -10,6 +10,7 @@ from typing import Any
 
 from ..fieldpath import Loc, format_path
 from ..inventory import Inventory
+from ..labelselector import LabelSelector
 from ..provider_api import Replacement
 from ..resource import Resource
 
@@ -33,6 +34,13 @@ class Scope:
         """Whether `name` in `namespace` is gone; an unset namespace ("", as helm template leaves one
         for kustomize or the install to set) is whichever the other side's is."""
         return (namespace, name) in self.gone or ("", name) in self.gone or (not namespace and name in self.names)
+
+    def selects(self, selector: Any, gone: tuple[str, str]) -> bool:
+        """Whether a label selector (absent: everything) selects the gone Deployment by its labels."""
+        if not isinstance(selector, dict):
+            return True
+        deployment = self.deployment(*gone)
+        return LabelSelector.from_label_selector(selector).matches(deployment.labels if deployment else {})
 
     def deployment(self, namespace: str, name: str) -> Resource | None:
         """The gone Deployment as the list had it (or, replaced by an earlier run, what replaced it)."""
@@ -59,9 +67,8 @@ class Finding:
     loc: Loc
     reference: str
     """The reference as written (`deploy/agents`, `kube_deployment_spec_replicas{deployment="agents"}`)."""
-    namespace: str | None
-    """Where the Deployments are; None: in more than one namespace."""
-    names: tuple[str, ...]
+    covered: tuple[tuple[str, str], ...]
+    """The (namespace, name) of each gone Deployment it refers to."""
     advice: str
     """What to change, for the warning."""
     change: str = ""
@@ -74,9 +81,16 @@ class Finding:
         return format_path(self.loc)
 
     def about(self) -> str:
-        shown = ", ".join(self.names[:3]) + (f" and {len(self.names) - 3} more" if len(self.names) > 3 else "")
-        where = f" in namespace {self.namespace}" if self.namespace else ""
-        return f"Deployment{'s' if len(self.names) > 1 else ''} {shown}{where}"
+        names = list(dict.fromkeys(name for _, name in self.covered))
+        namespaces = {namespace for namespace, _ in self.covered}
+        shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        where = f" in namespace {namespaces.pop()}" if len(namespaces) == 1 and "" not in namespaces else ""
+        return f"Deployment{'s' if len(names) > 1 else ''} {shown}{where}"
+
+
+def added_beside(resource: Resource, loc: Loc, reference: str, covered: list[tuple[str, str]], added: Any, how: str) -> Finding:
+    """A finding retargeted by inserting `added` (described by `how`) right after the entry at `loc`."""
+    return Finding(resource, loc, reference, tuple(covered), f"add {how}", f"added {how}, after this one", insert_after(loc, added))
 
 
 def insert_after(loc: Loc, value: Any) -> Callable[[Any], None]:
@@ -89,3 +103,29 @@ def insert_after(loc: Loc, value: Any) -> Callable[[Any], None]:
         data.insert(int(index) + 1, value)
 
     return apply
+
+
+def deployment_resources(rule: dict[str, Any], groups: frozenset[str]) -> list[str]:
+    """The Deployment subresources ("" for the Deployment itself) an RBAC or admission rule names
+    (`deployments`, `deployments/SUB`, or `*`) in one of `groups`."""
+    if not isinstance(rule.get("apiGroups"), list) or not set(map(str, rule["apiGroups"])) & groups:
+        return []
+    found: list[str] = []
+    for resource in rule.get("resources") or []:
+        base, _, sub = str(resource).partition("/")
+        if base in ("deployments", "*") and sub not in found:
+            found.append(sub)
+    return found
+
+
+def covers(rule: Any, wanted: dict[str, Any], keys: tuple[str, ...]) -> bool:
+    """Whether an RBAC or admission rule already holds all `wanted` holds: each of `keys` lists `*` or
+    every wanted value, and its resourceNames (none: every name) hold the wanted ones."""
+    if not isinstance(rule, dict):
+        return False
+    for key in keys:
+        listed = rule.get(key) or []
+        if "*" not in listed and not all(value in listed for value in wanted[key]):
+            return False
+    names = rule.get("resourceNames") or []
+    return not names or set(wanted.get("resourceNames") or ()) <= set(names)

@@ -50,10 +50,7 @@ def _in_query(resource: Resource, loc: Loc, query: str, scope: Scope) -> Iterato
         covered = [(namespace, name) for namespace, name in sorted(scope.gone) if _selects(matchers, namespace, name)]
         if not covered or "deployment" not in matchers:
             continue
-        namespaces = {namespace for namespace, _ in covered}
-        names = tuple(dict.fromkeys(name for _, name in covered))
-        namespace = namespaces.pop() if len(namespaces) == 1 else None
-        yield Finding(resource, loc, match.group(0), namespace, names, _advice(metric, names[0], matchers, scope))
+        yield Finding(resource, loc, match.group(0), tuple(covered), _advice(metric, covered[0][1], matchers, scope))
 
 
 def _selects(matchers: dict[str, tuple[str, str]], namespace: str, name: str) -> bool:

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..inventory import Inventory
 from ..resource import Resource, parse_all
-from .model import Finding, Scope, insert_after
+from .model import Finding, Scope, covers, deployment_resources, insert_after
 
 ID = "rbac"
 RBAC = "rbac.authorization.k8s.io"
@@ -38,58 +38,32 @@ def find(resource: Resource, scope: Scope) -> Iterator[Finding]:
         gone = [(namespace, name) for name in names for namespace in _namespaces(name, reach, scope) if scope.is_gone(namespace, name)]
         if not gone:
             continue
-        named = tuple(dict.fromkeys(name for _, name in gone))
-        namespaces = {namespace for namespace, _ in gone}
+        named = list(dict.fromkeys(name for _, name in gone))
         workload = scope.replacement.workload
         new_rule = {
             "apiGroups": [workload.group],
             "resources": [scope.replacement.resource + (f"/{sub}" if sub else "") for sub in resources],
-            "resourceNames": list(named),
+            "resourceNames": named,
             "verbs": list(rule.get("verbs") or []),
         }
-        if any(_covers(other, new_rule) for other in rules):
+        if any(covers(other, new_rule, ("apiGroups", "resources", "verbs")) for other in rules):
             continue  # an earlier run, or the author, granted it already
         said = f"add a rule {_flow(new_rule)}"
         reference = f"grants {', '.join(map(str, new_rule['verbs']))} by name"
-        where = namespaces.pop() if len(namespaces) == 1 else None
         if reach is not None and not reach:
             advice = f"{said} if this ClusterRole is bound where the Deployment was (nothing in the list binds it)"
-            yield Finding(resource, ("rules", index, "resourceNames"), reference, where, named, advice)
+            yield Finding(resource, ("rules", index, "resourceNames"), reference, tuple(gone), advice)
             continue
         change = f"added {_flow(new_rule)} after this rule, which stays"
-        yield Finding(
-            resource, ("rules", index, "resourceNames"), reference, where, named, said, change, insert_after(("rules", index), new_rule)
-        )
+        loc = ("rules", index, "resourceNames")
+        yield Finding(resource, loc, reference, tuple(gone), said, change, insert_after(("rules", index), new_rule))
 
 
 def _granted_resources(rule: Any) -> list[str]:
     """The Deployment subresources ("" for the Deployment itself) a rule grants by name."""
-    if not isinstance(rule, dict) or not rule.get("resourceNames") or not _listed(rule, "apiGroups", _GROUPS):
+    if not isinstance(rule, dict) or not rule.get("resourceNames"):
         return []
-    found: list[str] = []
-    for resource in rule.get("resources") or []:
-        base, _, sub = str(resource).partition("/")
-        if base in ("deployments", "*") and sub in _SUBRESOURCES and sub not in found:
-            found.append(sub)
-    return found
-
-
-def _covers(rule: Any, wanted: dict[str, Any]) -> bool:
-    """Whether `rule` grants everything `wanted` grants."""
-    if not isinstance(rule, dict):
-        return False
-    names = rule.get("resourceNames") or []
-    return (
-        _listed(rule, "apiGroups", {*wanted["apiGroups"], "*"})
-        and all(_listed(rule, "resources", {resource, "*"}) for resource in wanted["resources"])
-        and all(_listed(rule, "verbs", {verb, "*"}) for verb in wanted["verbs"])
-        and (not names or set(wanted["resourceNames"]) <= set(names))
-    )
-
-
-def _listed(rule: dict[str, Any], key: str, wanted: set[str] | frozenset[str]) -> bool:
-    values = rule.get(key)
-    return isinstance(values, list) and any(value in wanted for value in values)
+    return [sub for sub in deployment_resources(rule, _GROUPS) if sub in _SUBRESOURCES]
 
 
 def _reach(role: Resource, inventory: Inventory) -> set[str] | None:

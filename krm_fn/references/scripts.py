@@ -90,10 +90,10 @@ def _finding(resource: Resource, loc: Loc, named: Named, said: str, scope: Scope
         return None
     replacement = scope.replacement
     if named.verb == "--target":
-        return Finding(resource, loc, f"--target={named.word}", namespace, (named.name,), replacement.proportional_autoscaler)
+        return Finding(resource, loc, f"--target={named.word}", ((namespace, named.name),), replacement.proportional_autoscaler)
     if not named.verb:
         advice = f"name {replacement.workload.kind.lower()}/{named.name} instead, wherever this text is used"
-        return Finding(resource, loc, named.word, namespace, (named.name,), advice)
+        return Finding(resource, loc, named.word, ((namespace, named.name),), advice)
     command = replacement.commands.get(named.verb, replacement.commands["*"])
     flag = f" -n {named.namespace}" if named.namespace is not None else ""
     if command:
@@ -102,7 +102,7 @@ def _finding(resource: Resource, loc: Loc, named: Named, said: str, scope: Scope
     else:
         labels = _pod_labels(scope, namespace, named.name)
         advice = f"kubectl finds no pod through {replacement.workload.kind.lower()}/{named.name}: select its pods by label ({labels})"
-    return Finding(resource, loc, _shorter(said), namespace, (named.name,), advice)
+    return Finding(resource, loc, _shorter(said), ((namespace, named.name),), advice)
 
 
 def _pod_labels(scope: Scope, namespace: str, name: str) -> str:

@@ -40,15 +40,15 @@ def find(resource: Resource, scope: Scope) -> Iterator[Finding]:
     if not resource.has("spec", "template"):
         return  # it drives the Deployment (workloadRef), which Reloader still restarts
     annotations = resource.annotations
-    names = (resource.name,)
+    covered = ((resource.namespace, resource.name),)
     reloader = [key for key in annotations if str(key).startswith(RELOADER)]
     if reloader and not scope.inventory.derived("reloader-rollouts", _reloader_acts_on_rollouts):
         loc = ("metadata", "annotations", str(reloader[0]))
-        yield Finding(resource, loc, str(reloader[0]), resource.namespace, names, scope.replacement.reloader)
+        yield Finding(resource, loc, str(reloader[0]), covered, scope.replacement.reloader)
     for key in annotations:
         if str(key).startswith(DEPLOYMENT_CONTROLLER):
             advice = f"the Deployment controller kept it; on a {scope.replacement.workload.kind} it goes stale: remove it"
-            yield Finding(resource, ("metadata", "annotations", str(key)), str(key), resource.namespace, names, advice)
+            yield Finding(resource, ("metadata", "annotations", str(key)), str(key), covered, advice)
 
 
 def _reloader_acts_on_rollouts(inventory: Inventory) -> bool:
