@@ -11,7 +11,6 @@ run did (what replaced it is in the list): the same references are found on ever
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterator
 from typing import Protocol
 
@@ -63,10 +62,9 @@ def _retargeted(item: Resource, findings: list[Finding]) -> Resource:
     changes = [finding for finding in findings if finding.apply is not None]
     if not changes:
         return item
-    data = copy.deepcopy(item.obj)
-    for finding in sorted(
-        changes, key=lambda finding: [(isinstance(part, str), part) for part in finding.loc], reverse=True
-    ):  # the last first: earlier places hold
+    data = dict(item.obj)
+    # The last place first: each change inserts into a list, and the places before it hold.
+    for finding in sorted(changes, key=lambda finding: [(isinstance(part, str), part) for part in finding.loc], reverse=True):
         assert finding.apply is not None
         finding.apply(data)
     return Resource(data, origin=item)

@@ -94,11 +94,15 @@ def added_beside(resource: Resource, loc: Loc, reference: str, covered: list[tup
 
 
 def insert_after(loc: Loc, value: Any) -> Callable[[Any], None]:
-    """A change that inserts `value` into the list holding `loc`, right after it (`loc` ends with its index)."""
+    """A change that inserts `value` into the list holding `loc`, right after it (`loc` ends with its index).
+
+    Each mapping and list on the way down is copied, and nothing else: every part the change does not
+    touch stays the very object it was, so the item's text is kept for it."""
     *path, index = loc
 
     def apply(data: Any) -> None:
         for key in path:
+            data[key] = dict(data[key]) if isinstance(data[key], dict) else list(data[key])
             data = data[key]
         data.insert(int(index) + 1, value)
 
