@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Install pinned kustomize and helm binaries into .tools/bin/ at the repo root (what rendering
 # needs); with --test-tools also helm4, the test tools rollout-validate and argocd-build
-# (scripts/build-go-tool.sh), the policy engines' CRDs (scripts/fetch-engine-crds.sh), and check
-# that kpt is available.
+# (scripts/build-go-tool.sh), the policy engines' CRDs (scripts/fetch-engine-crds.sh), the test
+# control plane (scripts/build-control-plane.sh), and check that kpt is available.
 #
 # Usage:
 #   scripts/install-tools.sh [--test-tools]               # install if needed, then print one
@@ -125,6 +125,7 @@ if $test_tools; then
     validator="$("$REPO_ROOT/scripts/build-go-tool.sh" rollout-validate)"
     argocd_build="$("$REPO_ROOT/scripts/build-go-tool.sh" argocd-build)"
     "$REPO_ROOT/scripts/fetch-engine-crds.sh" >/dev/null
+    "$REPO_ROOT/scripts/build-control-plane.sh" >/dev/null
 fi
 
 if $print_path; then
@@ -138,4 +139,5 @@ if $test_tools; then
     echo "rollout-validate $(cut -c1-12 "$validator.inputs-sha256") $validator"
     echo "argocd-build $(sed -n 's/^\tgithub.com\/argoproj\/argo-cd\/v3 //p' "$REPO_ROOT/tests/go/argocd-build/go.mod") $argocd_build"
     echo "kpt $kpt_version $kpt_path"
+    "$REPO_ROOT/scripts/build-control-plane.sh"
 fi

@@ -1,0 +1,261 @@
+"""The function's Rollouts on a real control plane (tests/controlplane.py): applied server-side,
+driven by the real Argo Rollouts controller through their steps, and judged by the live objects
+(the Rollout's status, its ReplicaSets, its pods, the Service's EndpointSlices), not by logs.
+
+The function's own account of a canary is checked against what the controller does: at the
+paused step, the canary and stable ReplicaSets run the pods its `canary-steps` result reported
+at render time.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from conftest import run_fn
+from controlplane import Cluster, cluster_fixture, namespace_fixture  # noqa: F401 (fixtures: cluster, namespace)
+
+pytestmark = pytest.mark.tools
+
+NAME = "web"
+REPLICAS = 4
+HASH = "rollouts-pod-template-hash"
+
+
+def resource_list(image: str) -> str:
+    """A Deployment of 4 replicas and its Service, converted with the default steps (setWeight 25,
+    then an indefinite pause). The CRD is the cluster's: the function is told not to require it."""
+    return f"""\
+apiVersion: config.kubernetes.io/v1
+kind: ResourceList
+functionConfig:
+  apiVersion: delivery.krm-fn.dev/v1alpha1
+  kind: ProgressiveDelivery
+  metadata:
+    name: canary
+  spec:
+    enabled: true
+    requireCRD: false
+items:
+- apiVersion: v1
+  kind: Service
+  metadata:
+    name: {NAME}
+  spec:
+    selector:
+      app: {NAME}
+    ports:
+    - name: http
+      port: 80
+      targetPort: http
+- apiVersion: apps/v1
+  kind: Deployment
+  metadata:
+    name: {NAME}
+  spec:
+    replicas: {REPLICAS}
+    selector:
+      matchLabels:
+        app: {NAME}
+    template:
+      metadata:
+        labels:
+          app: {NAME}
+      spec:
+        containers:
+        - name: {NAME}
+          image: {image}
+          ports:
+          - name: http
+            containerPort: 8080
+          readinessProbe:
+            httpGet:
+              path: /ready
+              port: http
+"""
+
+
+@dataclass
+class Render:
+    manifest: str
+    """The function's items as a List, for `kubectl apply`."""
+    canary: int
+    stable: int
+    """The pods the function says the setWeight step runs."""
+
+
+def render(image: str) -> Render:
+    run = run_fn(resource_list(image))
+    assert run.exit_code == 0, run.stderr
+    kinds = sorted(item["kind"] for item in run.items)
+    assert kinds == ["Rollout", "Service"], kinds
+    steps = [result["message"] for result in run.results if result.get("tags", {}).get("rule") == "canary-steps"]
+    assert len(steps) == 1, run.results
+    found = re.findall(r"setWeight (\d+): (\d+) canary \+ (\d+) stable", steps[0])
+    assert len(found) == 1, steps[0]
+    _, canary, stable = (int(number) for number in found[0])
+    return Render(json.dumps({"apiVersion": "v1", "kind": "List", "items": run.items}), canary, stable)
+
+
+def rollout(cluster: Cluster, ns: str) -> dict[str, Any]:
+    return cluster.get("rollout", NAME, "-n", ns)
+
+
+def replica_sets(cluster: Cluster, ns: str) -> dict[str, dict[str, Any]]:
+    """The Rollout's ReplicaSets, by pod template hash."""
+    items = cluster.get("replicasets", "-n", ns, "-l", f"app={NAME}")["items"]
+    return {rs["metadata"]["labels"][HASH]: rs for rs in items}
+
+
+def ready(rs: dict[str, Any]) -> int:
+    return int(rs.get("status", {}).get("readyReplicas") or 0)
+
+
+def ready_pods(cluster: Cluster, ns: str) -> dict[str, str]:
+    """The Rollout's Ready pods that are not being deleted: name -> pod template hash."""
+    pods = cluster.get("pods", "-n", ns, "-l", f"app={NAME}")["items"]
+    return {
+        pod["metadata"]["name"]: pod["metadata"]["labels"][HASH]
+        for pod in pods
+        if "deletionTimestamp" not in pod["metadata"]
+        and any(c["type"] == "Ready" and c["status"] == "True" for c in pod.get("status", {}).get("conditions", []))
+    }
+
+
+SHOW = ("rollout", "replicasets", "pods", "endpointslices")
+
+
+def deploy_healthy(cluster: Cluster, ns: str, image: str) -> Render:
+    """Apply the function's output; wait for the Rollout to be Healthy with all its pods Ready."""
+    rendered = render(image)
+    cluster.apply(rendered.manifest, ns)
+    wait_healthy(cluster, ns)
+    return rendered
+
+
+def wait_healthy(cluster: Cluster, ns: str) -> dict[str, Any]:
+    def healthy() -> dict[str, Any] | None:
+        live = rollout(cluster, ns)
+        status = live.get("status", {})
+        done = (
+            status.get("phase") == "Healthy"
+            and status.get("observedGeneration") == str(live["metadata"]["generation"])
+            and status.get("stableRS") == status.get("currentPodHash")
+            and status.get("readyReplicas") == REPLICAS
+            and status.get("updatedReplicas") == REPLICAS
+            and status.get("replicas") == REPLICAS
+        )
+        return live if done else None
+
+    live: dict[str, Any] = cluster.wait_for("the Rollout to be Healthy", healthy, *SHOW, namespace=ns)
+    return live
+
+
+def wait_paused_step(cluster: Cluster, ns: str, rendered: Render, stable_hash: str) -> str:
+    """Wait for the Rollout to stop at its pause with the pods the function reported; the canary's hash."""
+
+    def at_pause() -> str | None:
+        status = rollout(cluster, ns).get("status", {})
+        canary_hash = status.get("currentPodHash")
+        if status.get("phase") != "Paused" or status.get("currentStepIndex") != 1 or canary_hash == stable_hash:
+            return None
+        sets = replica_sets(cluster, ns)
+        pods = ready_pods(cluster, ns)
+        counts = (
+            ready(sets[canary_hash]),
+            ready(sets[stable_hash]),
+            list(pods.values()).count(canary_hash),
+            list(pods.values()).count(stable_hash),
+            len(pods),
+        )
+        expected = (rendered.canary, rendered.stable, rendered.canary, rendered.stable, rendered.canary + rendered.stable)
+        return canary_hash if counts == expected else None
+
+    message = f"the paused step with {rendered.canary} canary + {rendered.stable} stable Ready pods"
+    canary_hash: str = cluster.wait_for(message, at_pause, *SHOW, namespace=ns)
+    return canary_hash
+
+
+def test_rollout_becomes_healthy_and_serves_through_its_service(cluster: Cluster, namespace: str) -> None:
+    deploy_healthy(cluster, namespace, "registry.example/web:1.0")
+    status = cluster.rollouts("status", NAME, "-n", namespace, "--timeout=60s")
+    assert "Healthy" in status, status
+
+    def endpoints_match() -> bool:
+        pods = ready_pods(cluster, namespace)
+        slices = cluster.get("endpointslices", "-n", namespace, "-l", f"kubernetes.io/service-name={NAME}")["items"]
+        listed = {
+            endpoint["targetRef"]["name"]
+            for piece in slices
+            for endpoint in piece.get("endpoints") or []
+            if endpoint.get("conditions", {}).get("ready") and endpoint.get("targetRef", {}).get("kind") == "Pod"
+        }
+        return len(pods) == REPLICAS and listed == set(pods)
+
+    cluster.wait_for("the Service's EndpointSlices to list the Rollout's Ready pods", endpoints_match, *SHOW, namespace=namespace)
+
+
+def test_new_image_pauses_with_the_rendered_pods_then_promotes(cluster: Cluster, namespace: str) -> None:
+    deploy_healthy(cluster, namespace, "registry.example/web:1.0")
+    stable_hash = rollout(cluster, namespace)["status"]["stableRS"]
+
+    update = render("registry.example/web:2.0")
+    assert (update.canary, update.stable) == (1, 3)  # what the function says at 4 replicas and setWeight 25
+    cluster.apply(update.manifest, namespace)
+    canary_hash = wait_paused_step(cluster, namespace, update, stable_hash)
+
+    cluster.rollouts("promote", NAME, "-n", namespace)
+    live = wait_healthy(cluster, namespace)
+    assert live["status"]["stableRS"] == canary_hash
+
+    def old_scaled_down() -> bool:
+        sets = replica_sets(cluster, namespace)
+        pods = ready_pods(cluster, namespace)
+        return (
+            ready(sets[canary_hash]) == REPLICAS
+            and int(sets[stable_hash]["spec"].get("replicas", 0)) == 0
+            and set(pods.values()) == {canary_hash}
+            and len(pods) == REPLICAS
+        )
+
+    cluster.wait_for("the old ReplicaSet to be scaled down", old_scaled_down, *SHOW, namespace=namespace)
+    images = {c["image"] for pod in cluster.get("pods", "-n", namespace, "-l", f"app={NAME}")["items"] for c in pod["spec"]["containers"]}
+    assert images == {"registry.example/web:2.0"}
+
+
+def test_abort_returns_to_stable_and_rolling_back_the_spec_is_healthy(cluster: Cluster, namespace: str) -> None:
+    original = deploy_healthy(cluster, namespace, "registry.example/web:1.0")
+    stable_hash = rollout(cluster, namespace)["status"]["stableRS"]
+    update = render("registry.example/web:2.0")
+    cluster.apply(update.manifest, namespace)
+    canary_hash = wait_paused_step(cluster, namespace, update, stable_hash)
+
+    cluster.rollouts("abort", NAME, "-n", namespace)
+
+    def aborted() -> bool:
+        status = rollout(cluster, namespace).get("status", {})
+        sets = replica_sets(cluster, namespace)
+        pods = ready_pods(cluster, namespace)
+        return (
+            status.get("abort") is True
+            and status.get("phase") == "Degraded"
+            and status.get("stableRS") == stable_hash
+            and int(sets[canary_hash]["spec"].get("replicas", 0)) == 0
+            and ready(sets[stable_hash]) == REPLICAS
+            and set(pods.values()) == {stable_hash}
+            and len(pods) == REPLICAS
+        )
+
+    cluster.wait_for("the aborted Rollout to be back on its stable pods", aborted, *SHOW, namespace=namespace)
+
+    # Rolling back: the spec is the stable one again (a revert in Git, re-rendered and applied).
+    cluster.apply(original.manifest, namespace)
+    live = wait_healthy(cluster, namespace)
+    assert live["status"]["stableRS"] == stable_hash
+    assert not live["status"].get("abort")
+    assert set(replica_sets(cluster, namespace)) == {stable_hash, canary_hash}  # no new ReplicaSet
+    assert set(ready_pods(cluster, namespace).values()) == {stable_hash}
