@@ -7,7 +7,7 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 
@@ -114,10 +114,13 @@ def rollout_schema() -> RolloutSchema:
 def require_tool(name: str, path: str | None = None) -> str:
     """A real binary the test needs: a failure under CI=true, a skip elsewhere."""
     found = path if path and Path(path).exists() else shutil.which(name)
-    if found:
-        return found
-    message = f"{name} is not installed (run scripts/install-tools.sh)"
+    if not found:
+        unavailable(f"{name} is not installed (run scripts/install-tools.sh)")
+    return found
+
+
+def unavailable(message: str) -> NoReturn:
+    """What a test does without a real tool it needs: fail under CI=true, skip elsewhere."""
     if IN_CI:
         pytest.fail(message)
     pytest.skip(message)
-    raise AssertionError  # unreachable

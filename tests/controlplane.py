@@ -42,7 +42,7 @@ from typing import IO, Any
 
 import pytest
 
-from conftest import IN_CI, REPO, SHARED
+from conftest import REPO, SHARED, unavailable
 
 BIN = REPO / ".tools" / "bin"
 SHARE = REPO / ".tools" / "share"
@@ -227,10 +227,7 @@ def require_control_plane() -> None:
     missing = missing_parts()
     if not missing:
         return
-    message = f"the control plane is not built: {', '.join(missing)} (run scripts/build-control-plane.sh)"
-    if IN_CI:
-        pytest.fail(message)
-    pytest.skip(message)
+    unavailable(f"the control plane is not built: {', '.join(missing)} (run scripts/build-control-plane.sh)")
 
 
 def _openssl(*args: str, cwd: Path) -> None:
