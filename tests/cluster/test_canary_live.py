@@ -26,9 +26,11 @@ REPLICAS = 4
 HASH = "rollouts-pod-template-hash"
 
 
-def resource_list(image: str) -> str:
-    """A Deployment of 4 replicas and its Service, converted with the default steps (setWeight 25,
-    then an indefinite pause). The CRD is the cluster's: the function is told not to require it."""
+def resource_list(image: str, replicas: int = REPLICAS, surges: tuple[object, object] | None = None) -> str:
+    """A Deployment of `replicas` (4) and its Service, converted with the default steps (setWeight 25,
+    then an indefinite pause), and the surges given as (maxSurge, maxUnavailable) or the defaults.
+    The CRD is the cluster's: the function is told not to require it."""
+    surge = "" if surges is None else f"\n    maxSurge: {json.dumps(surges[0])}\n    maxUnavailable: {json.dumps(surges[1])}"
     return f"""\
 apiVersion: config.kubernetes.io/v1
 kind: ResourceList
@@ -39,7 +41,7 @@ functionConfig:
     name: canary
   spec:
     enabled: true
-    requireCRD: false
+    requireCRD: false{surge}
 items:
 - apiVersion: v1
   kind: Service
@@ -57,7 +59,7 @@ items:
   metadata:
     name: {NAME}
   spec:
-    replicas: {REPLICAS}
+    replicas: {replicas}
     selector:
       matchLabels:
         app: {NAME}
@@ -83,22 +85,23 @@ items:
 class Render:
     manifest: str
     """The function's items as a List, for `kubectl apply`."""
+    replicas: int
     canary: int
     stable: int
     """The pods the function says the setWeight step runs."""
 
 
-def render(image: str) -> Render:
-    run = run_fn(resource_list(image))
+def render(image: str, replicas: int = REPLICAS, surges: tuple[object, object] | None = None) -> Render:
+    run = run_fn(resource_list(image, replicas, surges))
     assert run.exit_code == 0, run.stderr
     kinds = sorted(item["kind"] for item in run.items)
     assert kinds == ["Rollout", "Service"], kinds
-    steps = [result["message"] for result in run.results if result.get("tags", {}).get("rule") == "canary-steps"]
+    steps = [r["message"] for r in run.results if r.get("tags", {}).get("rule") == "canary-steps" and r["severity"] == "info"]
     assert len(steps) == 1, run.results
     found = re.findall(r"setWeight (\d+): (\d+) canary \+ (\d+) stable", steps[0])
     assert len(found) == 1, steps[0]
     _, canary, stable = (int(number) for number in found[0])
-    return Render(json.dumps({"apiVersion": "v1", "kind": "List", "items": run.items}), canary, stable)
+    return Render(json.dumps({"apiVersion": "v1", "kind": "List", "items": run.items}), replicas, canary, stable)
 
 
 def rollout(cluster: Cluster, ns: str) -> dict[str, Any]:
@@ -129,15 +132,15 @@ def ready_pods(cluster: Cluster, ns: str) -> dict[str, str]:
 SHOW = ("rollout", "replicasets", "pods", "endpointslices")
 
 
-def deploy_healthy(cluster: Cluster, ns: str, image: str) -> Render:
+def deploy_healthy(cluster: Cluster, ns: str, image: str, replicas: int = REPLICAS, surges: tuple[object, object] | None = None) -> Render:
     """Apply the function's output; wait for the Rollout to be Healthy with all its pods Ready."""
-    rendered = render(image)
+    rendered = render(image, replicas, surges)
     cluster.apply(rendered.manifest, ns)
-    wait_healthy(cluster, ns)
+    wait_healthy(cluster, ns, replicas)
     return rendered
 
 
-def wait_healthy(cluster: Cluster, ns: str) -> dict[str, Any]:
+def wait_healthy(cluster: Cluster, ns: str, replicas: int = REPLICAS) -> dict[str, Any]:
     def healthy() -> dict[str, Any] | None:
         live = rollout(cluster, ns)
         status = live.get("status", {})
@@ -145,9 +148,9 @@ def wait_healthy(cluster: Cluster, ns: str) -> dict[str, Any]:
             status.get("phase") == "Healthy"
             and status.get("observedGeneration") == str(live["metadata"]["generation"])
             and status.get("stableRS") == status.get("currentPodHash")
-            and status.get("readyReplicas") == REPLICAS
-            and status.get("updatedReplicas") == REPLICAS
-            and status.get("replicas") == REPLICAS
+            and status.get("readyReplicas") == replicas
+            and status.get("updatedReplicas") == replicas
+            and status.get("replicas") == replicas
         )
         return live if done else None
 
@@ -259,3 +262,85 @@ def test_abort_returns_to_stable_and_rolling_back_the_spec_is_healthy(cluster: C
     assert not live["status"].get("abort")
     assert set(replica_sets(cluster, namespace)) == {stable_hash, canary_hash}  # no new ReplicaSet
     assert set(ready_pods(cluster, namespace).values()) == {stable_hash}
+
+
+PLANS = [
+    (1, None),  # one replica: the step runs 1 canary beside 1 stable pod (50%), as the function warns
+    (2, None),
+    (3, (1, 0)),
+    (4, (0, 1)),  # no surge: a stable pod goes before the canary pod comes
+    (10, ("25%", "25%")),
+    (10, ("50%", 0)),
+]
+
+
+@pytest.mark.parametrize(("replicas", "surges"), PLANS, ids=[f"{r}-replicas-{s or 'defaults'}" for r, s in PLANS])
+def test_each_plan_holds_at_the_step_with_the_pods_the_function_reported(
+    cluster: Cluster, namespace: str, replicas: int, surges: tuple[object, object] | None
+) -> None:
+    deploy_healthy(cluster, namespace, "registry.example/web:1.0", replicas, surges)
+    stable_hash = rollout(cluster, namespace)["status"]["stableRS"]
+    update = render("registry.example/web:2.0", replicas, surges)
+    cluster.apply(update.manifest, namespace)
+    canary_hash = wait_paused_step(cluster, namespace, update, stable_hash)
+    cluster.rollouts("promote", NAME, "-n", namespace)
+    assert wait_healthy(cluster, namespace, replicas)["status"]["stableRS"] == canary_hash
+
+
+def render_blue_green(image: str) -> str:
+    """The same list as blueGreen: the Service selecting the pods is the active one, a preview Service
+    is generated, promotion is manual, and the old pods go 5 s after it."""
+    config = "strategy: blueGreen\n    blueGreen:\n      previewService: generate\n      scaleDownDelaySeconds: 5"
+    run = run_fn(resource_list(image).replace("requireCRD: false", f"requireCRD: false\n    {config}"))
+    assert run.exit_code == 0, run.stderr
+    assert sorted(item["kind"] for item in run.items) == ["Rollout", "Service", "Service"], run.items
+    return json.dumps({"apiVersion": "v1", "kind": "List", "items": run.items})
+
+
+def endpoints(cluster: Cluster, ns: str, service: str) -> set[str]:
+    """The pods a Service's EndpointSlices list as ready."""
+    slices = cluster.get("endpointslices", "-n", ns, "-l", f"kubernetes.io/service-name={service}")["items"]
+    return {
+        endpoint["targetRef"]["name"]
+        for piece in slices
+        for endpoint in piece.get("endpoints") or []
+        if endpoint.get("conditions", {}).get("ready") and endpoint.get("targetRef", {}).get("kind") == "Pod"
+    }
+
+
+def test_blue_green_serves_the_old_pods_until_promotion_and_the_new_ones_after(cluster: Cluster, namespace: str) -> None:
+    cluster.apply(render_blue_green("registry.example/web:1.0"), namespace)
+    blue = wait_healthy(cluster, namespace)["status"]["stableRS"]
+    # Only the Rollout changed. The controller now owns the Services' selectors (it adds the pod
+    # template hash; a Service's selector is one atomic field): applying them again server-side
+    # is refused as a conflict with "rollouts-controller" over .spec.selector.
+    update = json.loads(render_blue_green("registry.example/web:2.0"))
+    rollout_only = {**update, "items": [item for item in update["items"] if item["kind"] == "Rollout"]}
+    cluster.apply(json.dumps(rollout_only), namespace)
+
+    def previewing() -> str | None:
+        status = rollout(cluster, namespace).get("status", {})
+        green = status.get("currentPodHash")
+        if status.get("phase") != "Paused" or green == blue:
+            return None
+        pods = ready_pods(cluster, namespace)
+        by_hash = {h: {name for name, of in pods.items() if of == h} for h in (blue, green)}
+        served = endpoints(cluster, namespace, NAME) == by_hash[blue] and endpoints(cluster, namespace, f"{NAME}-preview") == by_hash[green]
+        return green if served and len(by_hash[blue]) == len(by_hash[green]) == REPLICAS else None
+
+    green: str = cluster.wait_for(
+        "the active Service on the old pods and the preview Service on the new", previewing, *SHOW, namespace=namespace
+    )
+    cluster.rollouts("promote", NAME, "-n", namespace)
+
+    def switched() -> bool:
+        pods = ready_pods(cluster, namespace)
+        sets = replica_sets(cluster, namespace)
+        return (
+            endpoints(cluster, namespace, NAME) == {name for name, of in pods.items() if of == green}
+            and int(sets[blue]["spec"].get("replicas", 0)) == 0
+            and set(pods.values()) == {green}
+            and len(pods) == REPLICAS
+        )
+
+    cluster.wait_for("the active Service on the new pods, the old ones gone after the delay", switched, *SHOW, namespace=namespace)
