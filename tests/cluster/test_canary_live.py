@@ -190,14 +190,7 @@ def test_rollout_becomes_healthy_and_serves_through_its_service(cluster: Cluster
 
     def endpoints_match() -> bool:
         pods = ready_pods(cluster, namespace)
-        slices = cluster.get("endpointslices", "-n", namespace, "-l", f"kubernetes.io/service-name={NAME}")["items"]
-        listed = {
-            endpoint["targetRef"]["name"]
-            for piece in slices
-            for endpoint in piece.get("endpoints") or []
-            if endpoint.get("conditions", {}).get("ready") and endpoint.get("targetRef", {}).get("kind") == "Pod"
-        }
-        return len(pods) == REPLICAS and listed == set(pods)
+        return len(pods) == REPLICAS and endpoints(cluster, namespace, NAME) == set(pods)
 
     cluster.wait_for("the Service's EndpointSlices to list the Rollout's Ready pods", endpoints_match, *SHOW, namespace=namespace)
 
