@@ -71,7 +71,7 @@ def kubectl(words: Sequence[str]) -> Iterator[Named]:
         index += 1
     verbs = [entry[1] for entry in positional[:2] if entry is not None]
     verb = " ".join(verbs[:2] if verbs and verbs[0] in _TWO_WORD_VERBS else verbs[:1])
-    names_follow = False
+    names_follow = False  # after a bare resource type (`deployment NAME...`), until a flag or a `TYPE/NAME`
     for entry in positional:
         if entry is None:
             names_follow = False
@@ -80,12 +80,12 @@ def kubectl(words: Sequence[str]) -> Iterator[Named]:
         kind, slash, name = word.partition("/")
         if slash and kind.lower() in TYPES and name:
             yield Named(index, word, name, namespace, verb)
+            names_follow = False
         elif names_follow:
             yield Named(index, word, word, namespace, verb)
+            names_follow = not slash
         else:
             names_follow = word.lower() in TYPES
-            continue
-        names_follow = names_follow and not slash
 
 
 def autoscaler_target(words: Sequence[str]) -> Iterator[Named]:

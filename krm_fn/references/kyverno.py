@@ -36,9 +36,9 @@ def find(policy: Resource, scope: Scope) -> Iterator[Finding]:
             kinds = resources.get("kinds")
             if not isinstance(kinds, list):
                 continue
-            present = {read_kind(entry) for entry in kinds}
-            for place, entry in enumerate(kinds):
-                read = read_kind(entry)
+            read_kinds = [read_kind(entry) for entry in kinds]
+            present = set(read_kinds)
+            for place, (entry, read) in enumerate(zip(kinds, read_kinds, strict=True)):
                 if read is None or read[:2] not in (("apps", "Deployment"), ("*", "Deployment")):
                     continue
                 sub = read[2]

@@ -24,7 +24,7 @@ _MATCHER = re.compile(r'([a-zA-Z_]\w*)\s*(=~|!=|!~|=)\s*"((?:[^"\\]|\\.)*)"')
 
 
 def reads(resource: Resource, scope: Scope) -> bool:
-    return ((resource.group, resource.kind) == PROMETHEUS_RULE or resource.id[:2] == ("", "ConfigMap")) and scope.may_name(
+    return ((resource.group, resource.kind) == PROMETHEUS_RULE or (resource.group, resource.kind) == ("", "ConfigMap")) and scope.may_name(
         resource, _METRIC
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ...inventory import Inventory
 from ...provider_api import Replacement
 from .api import ROLLOUT
+from .plan import driven_by_workload_ref
 
 _PLUGIN = "kubectl argo rollouts"
 COMMANDS = {
@@ -42,14 +43,13 @@ METRICS = {
 def earlier(inventory: Inventory) -> set[tuple[str, str]]:
     """A Rollout with no Deployment of its name replaced one (converted in place by an earlier run); a
     Rollout with a workloadRef drives the Deployment it names, which it scaled down."""
-    replaced: set[tuple[str, str]] = set()
-    for rollout in inventory.of_kind(ROLLOUT.group, ROLLOUT.kind):
-        ref = rollout.get_map("spec", "workloadRef")
-        if ref.get("kind") == "Deployment" and isinstance(ref.get("name"), str):
-            replaced.add((rollout.namespace, ref["name"]))
-        elif not inventory.has("apps", "Deployment", rollout.namespace, rollout.name):
-            replaced.add((rollout.namespace, rollout.name))
-    return replaced
+    in_place = {
+        (rollout.namespace, rollout.name)
+        for rollout in inventory.of_kind(ROLLOUT.group, ROLLOUT.kind)
+        if rollout.get_map("spec", "workloadRef").get("kind") != "Deployment"
+        and not inventory.has("apps", "Deployment", rollout.namespace, rollout.name)
+    }
+    return in_place | driven_by_workload_ref(inventory)
 
 
 REPLACEMENT = Replacement(
