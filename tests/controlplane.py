@@ -225,9 +225,8 @@ def missing_parts() -> list[str]:
 def require_control_plane() -> None:
     """A failure under CI=true, a skip elsewhere, as `require_tool`."""
     missing = missing_parts()
-    if not missing:
-        return
-    unavailable(f"the control plane is not built: {', '.join(missing)} (run scripts/build-control-plane.sh)")
+    if missing:
+        unavailable(f"the control plane is not built: {', '.join(missing)} (run scripts/build-control-plane.sh)")
 
 
 def _openssl(*args: str, cwd: Path) -> None:
@@ -399,7 +398,6 @@ def _start(cluster: Cluster, pki: Path) -> None:
     crds = [ROLLOUT_CRD, *sorted(ROLLOUTS_CRDS.glob("*.yaml"))]
     for crd in crds:
         cluster.kubectl("apply", "--server-side", "--field-manager=tests", "-f", str(crd))
-    names = [f"crd/{name}" for name in cluster.kubectl("get", "crd", "-o", "jsonpath={.items[*].metadata.name}").split()]
 
     def established() -> bool:
         items = cluster.get("crd")["items"]
@@ -408,7 +406,7 @@ def _start(cluster: Cluster, pki: Path) -> None:
             for crd in items
         )
 
-    cluster.wait_for("the CRDs to be established", established, *names, timeout=START_TIMEOUT)
+    cluster.wait_for("the CRDs to be established", established, "crd", timeout=START_TIMEOUT)
     cluster.start_process(
         "rollouts-controller",
         f"--kubeconfig={cluster.kubeconfig}",
@@ -427,13 +425,6 @@ def _start(cluster: Cluster, pki: Path) -> None:
     )
     cluster.kubectl("taint", "node", NODE, "node.kubernetes.io/not-ready:NoSchedule-")
     cluster.kubectl("wait", "--for=condition=Ready", f"node/{NODE}", "--timeout=60s")
-    cluster.wait_for(
-        "the default namespace's service account",
-        lambda: cluster.kubectl("get", "serviceaccount", "default", "-n", "default", check=False, timeout=10),
-        "serviceaccounts",
-        namespace="default",
-        timeout=START_TIMEOUT,
-    )
 
 
 @pytest.fixture(scope="session", name="cluster")

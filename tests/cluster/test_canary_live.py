@@ -26,11 +26,11 @@ REPLICAS = 4
 HASH = "rollouts-pod-template-hash"
 
 
-def resource_list(image: str, replicas: int = REPLICAS, surges: tuple[object, object] | None = None) -> str:
+def resource_list(image: str, replicas: int = REPLICAS, config: dict[str, Any] | None = None) -> str:
     """A Deployment of `replicas` (4) and its Service, converted with the default steps (setWeight 25,
-    then an indefinite pause), and the surges given as (maxSurge, maxUnavailable) or the defaults.
-    The CRD is the cluster's: the function is told not to require it."""
-    surge = "" if surges is None else f"\n    maxSurge: {json.dumps(surges[0])}\n    maxUnavailable: {json.dumps(surges[1])}"
+    then an indefinite pause) and any other `config` fields. The CRD is the cluster's: the function is
+    told not to require it."""
+    fields = "".join(f"\n    {key}: {json.dumps(value)}" for key, value in (config or {}).items())  # JSON is YAML
     return f"""\
 apiVersion: config.kubernetes.io/v1
 kind: ResourceList
@@ -41,7 +41,7 @@ functionConfig:
     name: canary
   spec:
     enabled: true
-    requireCRD: false{surge}
+    requireCRD: false{fields}
 items:
 - apiVersion: v1
   kind: Service
@@ -92,7 +92,8 @@ class Render:
 
 
 def render(image: str, replicas: int = REPLICAS, surges: tuple[object, object] | None = None) -> Render:
-    run = run_fn(resource_list(image, replicas, surges))
+    config = None if surges is None else {"maxSurge": surges[0], "maxUnavailable": surges[1]}
+    run = run_fn(resource_list(image, replicas, config))
     assert run.exit_code == 0, run.stderr
     kinds = sorted(item["kind"] for item in run.items)
     assert kinds == ["Rollout", "Service"], kinds
@@ -283,8 +284,8 @@ def test_each_plan_holds_at_the_step_with_the_pods_the_function_reported(
 def render_blue_green(image: str) -> str:
     """The same list as blueGreen: the Service selecting the pods is the active one, a preview Service
     is generated, promotion is manual, and the old pods go 5 s after it."""
-    config = "strategy: blueGreen\n    blueGreen:\n      previewService: generate\n      scaleDownDelaySeconds: 5"
-    run = run_fn(resource_list(image).replace("requireCRD: false", f"requireCRD: false\n    {config}"))
+    config = {"strategy": "blueGreen", "blueGreen": {"previewService": "generate", "scaleDownDelaySeconds": 5}}
+    run = run_fn(resource_list(image, config=config))
     assert run.exit_code == 0, run.stderr
     assert sorted(item["kind"] for item in run.items) == ["Rollout", "Service", "Service"], run.items
     return json.dumps({"apiVersion": "v1", "kind": "List", "items": run.items})
