@@ -66,9 +66,10 @@ API_PORT = 6443
 TIMEOUT = 120.0
 """How long a condition may take before a test fails (a busy 2-core machine; it takes seconds)."""
 START_TIMEOUT = 120.0
-CONTROLLERS = "replicaset,serviceaccount,serviceaccount-token,garbagecollector,namespace,endpointslice"
-"""The controllers a Rollout needs: its ReplicaSets' pods, a namespace's default service account,
-deleting a test's namespace and what is in it, and a Service's EndpointSlices."""
+CONTROLLERS = "deployment,replicaset,serviceaccount,serviceaccount-token,garbagecollector,namespace,endpointslice"
+"""The controllers the scenarios need: a Deployment's ReplicaSets (the migrations start from one) and
+a ReplicaSet's pods, a namespace's default service account, deleting a test's namespace and what
+is in it, and a Service's EndpointSlices."""
 
 log = logging.getLogger(__name__)
 
