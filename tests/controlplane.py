@@ -367,6 +367,21 @@ def _start(cluster: Cluster, pki: Path) -> None:
         lambda: cluster.kubectl("get", "--raw=/readyz", check=False, timeout=10).strip() == "ok",
         timeout=START_TIMEOUT,
     )
+    # The CRDs before the controller manager: its garbage collector then watches Rollouts from the
+    # start (it looks for new resources only every 30 s), so a Rollout deleted in the foreground goes
+    # at once.
+    crds = [ROLLOUT_CRD, *sorted(ROLLOUTS_CRDS.glob("*.yaml"))]
+    for crd in crds:
+        cluster.kubectl("apply", "--server-side", "--field-manager=tests", "-f", str(crd))
+
+    def established() -> bool:
+        items = cluster.get("crd")["items"]
+        return len(items) == len(crds) and all(
+            any(c["type"] == "Established" and c["status"] == "True" for c in crd.get("status", {}).get("conditions") or [])
+            for crd in items
+        )
+
+    cluster.wait_for("the CRDs to be established", established, "crd", timeout=START_TIMEOUT)
     cluster.start_process(
         "kube-controller-manager",
         f"--kubeconfig={_kubeconfig(work / 'controller-manager.kubeconfig', pki, 'controller-manager')}",
@@ -396,18 +411,6 @@ def _start(cluster: Cluster, pki: Path) -> None:
         "--cidr=10.244.0.0/16",
         "--server-address=127.0.0.1:10247",
     )
-    crds = [ROLLOUT_CRD, *sorted(ROLLOUTS_CRDS.glob("*.yaml"))]
-    for crd in crds:
-        cluster.kubectl("apply", "--server-side", "--field-manager=tests", "-f", str(crd))
-
-    def established() -> bool:
-        items = cluster.get("crd")["items"]
-        return len(items) == len(crds) and all(
-            any(c["type"] == "Established" and c["status"] == "True" for c in crd.get("status", {}).get("conditions") or [])
-            for crd in items
-        )
-
-    cluster.wait_for("the CRDs to be established", established, "crd", timeout=START_TIMEOUT)
     cluster.start_process(
         "rollouts-controller",
         f"--kubeconfig={cluster.kubeconfig}",

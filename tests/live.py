@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from conftest import run_fn
+from conftest import require_tool, run_fn
 from controlplane import BIN, TIMEOUT, Cluster
 
 NAME = "web"
@@ -199,6 +199,40 @@ def wait_available(cluster: Cluster, ns: str, replicas: int = REPLICAS) -> Objec
     return live
 
 
+# Syncing them as Argo CD does.
+
+APP = "web"
+"""The Argo CD Application the scenarios' objects belong to."""
+
+
+@dataclass
+class Sync:
+    """An Argo CD sync operation that completed."""
+
+    phase: str
+    tasks: list[Object]
+    """The engine's results: kind, name, status, syncPhase, operation (apply or prune), ..."""
+    log: str
+    """Each task as the engine reported it, with the time."""
+
+
+def argocd_sync(cluster: Cluster, ns: str, target: Render, *, prune_last: bool = True, server_side: bool = False) -> Sync:
+    """Sync the rendered items as an Argo CD Application `web` with destination `ns`, by Argo CD's
+    own sync code: gitops-engine's sync context and cluster cache, driven the way the application
+    controller drives them, the Rollout's health judged by Argo CD's Lua script
+    (tests/go/argocd-build/sync.go). Live objects tracked for the Application that the target
+    no longer has are pruned, last (the `PruneLast=true` sync option) unless told otherwise. It
+    returns once the operation completed, which must be Succeeded."""
+    binary = require_tool("argocd-build", str(BIN / "argocd-build"))
+    options = [*(["-prune-last"] if prune_last else []), *(["-server-side"] if server_side else [])]
+    args = ("sync", f"-kubeconfig={cluster.kubeconfig}", f"-namespace={ns}", f"-app={APP}", f"-timeout={TIMEOUT:.0f}s", *options)
+    done = cluster.run(binary, *args, input=target.manifest, check=False, timeout=TIMEOUT + 30)
+    assert done.returncode == 0, f"argocd-build sync exited with {done.returncode}:\n{done.stderr}{done.stdout}"
+    report = json.loads(done.stdout)
+    assert report["phase"] == "Succeeded", report
+    return Sync(report["phase"], report["tasks"], done.stderr)
+
+
 # Watching them.
 
 
@@ -222,16 +256,17 @@ class Watch:
         self._reader.start()
 
     def _read(self) -> None:
-        """kubectl prints each event as indented JSON whose closing brace is alone at the start of a line."""
+        """kubectl prints each event as a JSON object (on one line, or indented over several)."""
         assert self._process.stdout is not None
         objects: dict[str, Object] = {}
-        lines: list[str] = []
+        text = ""
         for line in self._process.stdout:
-            lines.append(line)
-            if line.rstrip("\n") != "}":
-                continue
-            event = json.loads("".join(lines))
-            lines.clear()
+            text += line
+            try:
+                event = json.loads(text)
+            except json.JSONDecodeError:
+                continue  # the object goes on
+            text = ""
             name = event.get("object", {}).get("metadata", {}).get("name")
             if event.get("type") in ("ADDED", "MODIFIED") and name:
                 objects[name] = event["object"]
@@ -246,14 +281,18 @@ class Watch:
         with self._lock:
             return list(self._states)
 
-    def wait_for(self, what: str, condition: Callable[[dict[str, Object]], bool], timeout: float = TIMEOUT) -> None:
-        """Wait for a state the watch saw to meet `condition` (the objects by name)."""
+    def wait_for(self, what: str, *conditions: Callable[[dict[str, Object]], bool], timeout: float = TIMEOUT) -> None:
+        """Wait until the watch has seen states meeting each of `conditions` (on the objects by
+        name), one after the other."""
 
         def seen() -> bool:
             if self._process.poll() is not None:
                 raise AssertionError(f"the watch on {self.what} ended: {self._process.stderr.read() if self._process.stderr else ''}")
-            states = self.states()
-            return bool(states) and condition(states[-1][1])
+            met = 0
+            for _, objects in self.states():
+                if met < len(conditions) and conditions[met](objects):
+                    met += 1
+            return met == len(conditions)
 
         self._cluster.wait_for(f"{what} (watching {self.what})", seen, timeout=timeout)
 
@@ -261,6 +300,9 @@ class Watch:
         self._process.terminate()
         self._process.wait(timeout=10)
         self._reader.join(timeout=10)
+        for pipe in (self._process.stdout, self._process.stderr):
+            if pipe is not None:
+                pipe.close()
         return self.states()
 
     def __enter__(self) -> Watch:

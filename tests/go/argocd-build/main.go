@@ -12,6 +12,14 @@
 //	    every object strictly decoded (unknown or duplicate fields are errors, as with
 //	    `kubectl apply`), and the kinds listed in validate.go run through the API server's
 //	    create path (defaulting, the registry strategy's validation, metadata validation).
+//	argocd-build sync -kubeconfig PATH -namespace NS -app NAME [-prune-last] [-server-side] [-timeout 180s] < manifests
+//	    an Application sync of the manifests (a YAML stream or a List) to NS with gitops-engine's
+//	    sync context and cluster cache, as the application controller runs it: the targets carry
+//	    the tracking-id annotation of NAME, the live objects tracked for NAME that are no target
+//	    are pruned (foreground), a Rollout's health is the built-in Lua script's. It waits for the
+//	    operation to complete and prints it as one JSON object (phase, message, tasks); each task
+//	    is logged to stderr with a timestamp. Exit status 1 unless the phase is Succeeded, 2 for
+//	    a usage error. See sync.go.
 //
 // Rendered objects go to stdout (a YAML stream, or one JSON object per line with -o json);
 // errors go to stderr with exit status 1. The kustomize, helm and exec functions a build
@@ -20,6 +28,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -34,6 +43,7 @@ const usage = `usage:
   argocd-build build -repo-root DIR -path APP [-kustomize BIN] [-build-options OPTS] [-o yaml|json]
   argocd-build cmp -plugin-config DIR -repo-root DIR -path APP [-plugin NAME] [-o yaml|json]
   argocd-build validate [-namespace NS] < manifests.yaml
+  argocd-build sync -kubeconfig PATH -namespace NS -app NAME [-prune-last] [-server-side] [-timeout 180s] < manifests
 `
 
 func main() {
@@ -60,6 +70,8 @@ func main() {
 		err = runCMP(os.Args[2:])
 	case "validate":
 		err = runValidate(os.Args[2:], os.Stdin, os.Stdout)
+	case "sync":
+		err = runSync(os.Args[2:], os.Stdin, os.Stdout)
 	case "-h", "--help", "help":
 		fmt.Print(usage)
 		return
@@ -68,6 +80,9 @@ func main() {
 	}
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "argocd-build: %v\n", strings.TrimSpace(err.Error()))
+		if errors.As(err, new(usageError)) {
+			os.Exit(2)
+		}
 		os.Exit(1)
 	}
 }
