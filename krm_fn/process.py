@@ -10,7 +10,7 @@ from . import provider_api, rules
 from .config.load import load_config, provider_name
 from .config.models import ProviderSpec
 from .inventory import Inventory
-from .provider_api import Context, Conversion, Provider, Replacement, Rule, Target
+from .provider_api import Context, Conversion, Edit, Provider, Replacement, Rule, Target
 from .references import handle as handle_references
 from .resource import Resource, ResourceId
 from .results import Result, has_errors, info, warning
@@ -119,6 +119,26 @@ def leave_unconvertible(results: list[Result], rules: set[str]) -> tuple[list[Re
     return kept, left
 
 
+def edited(items: list[Resource], edits: list[Edit]) -> list[Resource]:
+    """The items with the conversions' edits made (each edited item written anew from its data)."""
+    by_item: dict[ResourceId, list[Edit]] = {}
+    for edit in edits:
+        by_item.setdefault(edit.resource, []).append(edit)
+    if not by_item:
+        return items
+    output: list[Resource] = []
+    for item in items:
+        changes = by_item.get(item.id)
+        if not changes:
+            output.append(item)
+            continue
+        data = dict(item.obj)
+        for edit in changes:
+            edit.apply(data)
+        output.append(Resource(data, origin=item))
+    return output
+
+
 def assemble(
     items: list[Resource],
     replacement: Replacement | None,
@@ -136,6 +156,7 @@ def assemble(
         conversion = conversions.get(index)
         output.extend([item] if conversion is None else conversion.items)
         said.extend(conversion.results if conversion is not None else [])
+    output = edited(output, [edit for conversion in conversions.values() for edit in conversion.edits])
     if replacement is None:
         return output, said
     names = {(checked.target.deployment.namespace, checked.target.deployment.name) for checked in done}

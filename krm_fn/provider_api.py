@@ -17,7 +17,7 @@ from typing import Any, Generic, Protocol, TypeVar
 from . import registry
 from .config.models import ProviderSpec
 from .inventory import Inventory
-from .resource import Resource
+from .resource import Resource, ResourceId
 from .results import Result
 
 
@@ -105,13 +105,23 @@ class Context(Generic[SpecT_co, TargetT_co]):
     provider: Workloads
 
 
+@dataclass(frozen=True)
+class Edit:
+    """A change a conversion makes to another item of the list (one of its own new items, too)."""
+
+    resource: ResourceId
+    apply: Callable[[dict[str, Any]], None]
+    """Makes the change in a copy of the item's data, copying what it changes on the way down."""
+
+
 @dataclass
 class Conversion:
     """What one Deployment becomes: the items at its place in the list (itself among them where the
-    provider keeps it; as data, or Resources), and the results that say so."""
+    provider keeps it; as data, or Resources), the changes to other items, and the results that say so."""
 
     items: list[Any]
     results: list[Result] = field(default_factory=list)
+    edits: list[Edit] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

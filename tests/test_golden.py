@@ -84,5 +84,15 @@ def test_every_result_tag_appears_in_a_case() -> None:
     rule_ids = {rule.ID for rule in rules.RULES}
     for name in registry.PROVIDERS:
         rule_ids |= {rule.ID for rule in provider_api.load(name).rules}
-    others = {"config", "resource-list", "retarget", "references", "convert", "canary-service", "preview-service", "existing-rollout"}
+    others = {
+        "config",
+        "resource-list",
+        "retarget",
+        "references",
+        "convert",
+        "canary-service",
+        "preview-service",
+        "selector-services",
+        "existing-rollout",
+    }
     assert rule_ids | others == tags, f"without a case: {sorted((rule_ids | others) - tags)}; unknown: {sorted(tags - rule_ids - others)}"

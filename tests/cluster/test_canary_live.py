@@ -9,10 +9,28 @@ at render time.
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 
+from krm_fn.providers.argo_rollouts.selector_services import SYNC_OPTIONS
+
 from controlplane import Cluster, cluster_fixture, namespace_fixture  # noqa: F401 (fixtures: cluster, namespace)
-from live import NAME, REPLICAS, SHOW, Object, Render, endpoints, ready, ready_pods, render, replica_sets, rollout, wait_healthy
+from live import (
+    NAME,
+    REPLICAS,
+    SHOW,
+    Object,
+    Render,
+    argocd_sync,
+    endpoints,
+    ready,
+    ready_pods,
+    render,
+    replica_sets,
+    rollout,
+    wait_healthy,
+)
 
 pytestmark = pytest.mark.tools
 
@@ -186,28 +204,35 @@ def render_blue_green(image: str) -> Render:
     return rendered
 
 
+def wait_previewing(cluster: Cluster, ns: str, blue: str) -> str:
+    """Wait for the Rollout to pause before promotion with the active Service on the old pods and
+    the preview Service on the new; the new pods' hash."""
+
+    def previewing() -> str | None:
+        status = rollout(cluster, ns).get("status", {})
+        green = status.get("currentPodHash")
+        if status.get("phase") != "Paused" or green == blue:
+            return None
+        pods = ready_pods(cluster, ns)
+        by_hash = {h: {name for name, of in pods.items() if of == h} for h in (blue, green)}
+        served = endpoints(cluster, ns, NAME) == by_hash[blue] and endpoints(cluster, ns, f"{NAME}-preview") == by_hash[green]
+        return green if served and len(by_hash[blue]) == len(by_hash[green]) == REPLICAS else None
+
+    green: str = cluster.wait_for("the active Service on the old pods and the preview Service on the new", previewing, *SHOW, namespace=ns)
+    return green
+
+
 def test_blue_green_serves_the_old_pods_until_promotion_and_the_new_ones_after(cluster: Cluster, namespace: str) -> None:
     cluster.apply(render_blue_green("registry.example/web:1.0").manifest, namespace)
     blue = wait_healthy(cluster, namespace)["status"]["stableRS"]
     # Only the Rollout changed. The controller now owns the Services' selectors (it adds the pod
-    # template hash; a Service's selector is one atomic field): applying them again server-side
-    # is refused as a conflict with "rollouts-controller" over .spec.selector.
+    # template hash; a Service's selector is one atomic field): kubectl's server-side apply of them
+    # again is refused as a conflict with "rollouts-controller" over .spec.selector (Argo CD's forces
+    # it: see the test after the next).
     update = render_blue_green("registry.example/web:2.0")
     cluster.apply(Render([item for item in update.items if item["kind"] == "Rollout"], []).manifest, namespace)
 
-    def previewing() -> str | None:
-        status = rollout(cluster, namespace).get("status", {})
-        green = status.get("currentPodHash")
-        if status.get("phase") != "Paused" or green == blue:
-            return None
-        pods = ready_pods(cluster, namespace)
-        by_hash = {h: {name for name, of in pods.items() if of == h} for h in (blue, green)}
-        served = endpoints(cluster, namespace, NAME) == by_hash[blue] and endpoints(cluster, namespace, f"{NAME}-preview") == by_hash[green]
-        return green if served and len(by_hash[blue]) == len(by_hash[green]) == REPLICAS else None
-
-    green: str = cluster.wait_for(
-        "the active Service on the old pods and the preview Service on the new", previewing, *SHOW, namespace=namespace
-    )
+    green = wait_previewing(cluster, namespace, blue)
     cluster.rollouts("promote", NAME, "-n", namespace)
 
     def switched() -> bool:
@@ -221,3 +246,38 @@ def test_blue_green_serves_the_old_pods_until_promotion_and_the_new_ones_after(c
         )
 
     cluster.wait_for("the active Service on the new pods, the old ones gone after the delay", switched, *SHOW, namespace=namespace)
+
+
+def without_sync_options(rendered: Render) -> Render:
+    """The list without the Argo CD sync option the function gives the Services."""
+    items = copy.deepcopy(rendered.items)
+    for item in items:
+        (item["metadata"].get("annotations") or {}).pop(SYNC_OPTIONS, None)
+    return Render(items, rendered.steps)
+
+
+@pytest.mark.parametrize("as_rendered", [True, False], ids=["as-rendered", "control-without-the-sync-option"])
+def test_argocd_server_side_sync_leaves_a_blue_green_rollout_paused_only_as_rendered(
+    cluster: Cluster, namespace: str, as_rendered: bool
+) -> None:
+    """Synced by Argo CD's own code with `ServerSideApply=true`: the Services the controller writes
+    are applied client-side, as the function marks them, and the new version waits for its
+    promotion. The control, without the mark, shows what the mark prevents: the sync takes the
+    active Service's selector back, and the controller promotes the new version on its own."""
+    first, update = render_blue_green("registry.example/web:1.0"), render_blue_green("registry.example/web:2.0")
+    if not as_rendered:
+        first, update = without_sync_options(first), without_sync_options(update)
+    argocd_sync(cluster, namespace, first, server_side=True)
+    blue = wait_healthy(cluster, namespace)["status"]["stableRS"]
+    argocd_sync(cluster, namespace, update, server_side=True)
+    if as_rendered:
+        green = wait_previewing(cluster, namespace, blue)
+        argocd_sync(cluster, namespace, update, server_side=True)  # a re-sync changes nothing
+        assert wait_previewing(cluster, namespace, blue) == green
+        return
+
+    def promoted_by_nobody() -> bool:
+        status = rollout(cluster, namespace).get("status", {})
+        return status.get("phase") == "Healthy" and status.get("stableRS") not in (None, blue) and not status.get("pauseConditions")
+
+    cluster.wait_for("the new version promoted without a promotion", promoted_by_nobody, *SHOW, namespace=namespace)

@@ -18,6 +18,7 @@ from .api import ROLLOUT, ROLLOUT_CRD
 from .existing import check_existing
 from .plan import ArgoTarget, plan_targets
 from .replacement import REPLACEMENT
+from .selector_services import keep_out_of_server_side_apply
 from .services import generated_name
 from .spec import ArgoRolloutsSpec, validation_context
 
@@ -61,7 +62,8 @@ class ArgoRollouts:
             plain = next(f"{s.name}-{role}" for s in target.services if generated_name(s.name, role) == service.name)
             why = "" if service.name == plain else f" ({plain} would pass the 63 characters a Service name may have)"
             results.append(info(f"added {role} Service {service.name}{why}", service, rule=f"{role}-service"))
-        return Conversion(items, results)
+        edits, said = keep_out_of_server_side_apply(target.strategy, [*target.services, *target.generated], deployment.name)
+        return Conversion(items, results + said, edits)
 
 
 def _summary(target: ArgoTarget) -> str:
