@@ -25,6 +25,11 @@ child process; its CPU time and peak RSS come from os.wait4. Rows:
                with an anchored item, one converted, and the same with a restart CronJob and
                its Role for one Deployment in ten
 
+  cluster      with --cluster, instead of the rows above: the live scenarios (tests/cluster, run
+               by pytest as CI runs them) on the test control plane: their wall time vs the
+               control plane's start, and the plane's peak memory (the sum of each process's
+               peak RSS) vs the API server's own
+
 Results: a markdown table on stdout and in bench/out/results.md (git-ignored).
 """
 
@@ -32,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import json
 import os
 import platform
 import shutil
@@ -280,10 +286,14 @@ def main() -> None:
         type=Path,
         help="another checkout of the project (git worktree add DIR REV): its pass-through and conversion, interleaved with this one's",
     )
+    parser.add_argument("--cluster", action="store_true", help="only the live scenarios on the test control plane")
     args = parser.parse_args()
+    OUT.mkdir(exist_ok=True)
+    if args.cluster:
+        write_report(cluster_rows())
+        return
     repeats, big = (5, 1000) if args.quick else (15, 2500)
     sizes = [100, 500, 1000] if args.quick else [100, 1000, 5000]
-    OUT.mkdir(exist_ok=True)
     rows: list[tuple[str, str, str, str]] = []
     tree = kustomize_tree(OUT)
     with tempfile.TemporaryDirectory() as name:
@@ -359,6 +369,39 @@ def main() -> None:
     finally:
         shutil.rmtree(tree)
 
+    write_report(rows)
+
+
+def cluster_rows() -> list[tuple[str, str, str, str]]:
+    """The live scenarios, once: what the control plane's fixture reports of itself, and the run's wall time."""
+    with tempfile.TemporaryDirectory() as name:
+        report = Path(name) / "cluster.json"
+        env = {**os.environ, "CI": "true", "KRM_FN_CLUSTER_REPORT": str(report), "PATH": f"{BIN}:{os.environ['PATH']}"}
+        began = time.monotonic()
+        done = subprocess.run([PYTHON, "-m", "pytest", "tests/cluster", "-q", "-p", "no:cacheprovider"], cwd=REPO, env=env, check=False)
+        wall = time.monotonic() - began
+        if done.returncode != 0:
+            sys.exit(f"the live scenarios failed (exit {done.returncode})")
+        plane = json.loads(report.read_text())
+    peaks: dict[str, int] = plane["peak_rss_mib"]
+    total = sum(peaks.values())
+    return [
+        (
+            f"the live scenarios ({plane['tests']} tests), start to end",
+            "the control plane's start",
+            f"{wall:.0f} s / {plane['started_in']:.1f} s",
+            f"{wall / plane['started_in']:.1f}×",
+        ),
+        (
+            "the control plane's peak RSS, its processes' peaks summed",
+            "kube-apiserver's",
+            f"{total} MiB / {peaks['kube-apiserver']} MiB",
+            f"{total / peaks['kube-apiserver']:.2f}×",
+        ),
+    ]
+
+
+def write_report(rows: list[tuple[str, str, str, str]]) -> None:
     machine = platform.processor() or platform.machine()
     header = f"{machine}, {os.cpu_count()} cores, Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}"
     lines = [

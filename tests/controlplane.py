@@ -111,6 +111,8 @@ class Cluster:
     kubeconfig: Path
     processes: list[_Process] = field(default_factory=list)
     started_in: float = 0.0
+    namespaces: int = 0
+    """The tests' namespaces made (one per test)."""
 
     # Running commands in the namespace.
 
@@ -442,6 +444,8 @@ def cluster_fixture() -> Iterator[Cluster]:
         peaks = running.peak_rss_mib()
         log.info("control plane peak RSS (MiB): %s, sum %d", peaks, sum(peaks.values()))
         running.stop()
+        if report := os.environ.get("KRM_FN_CLUSTER_REPORT"):  # for the benchmark (bench/benchmark.py --cluster)
+            Path(report).write_text(json.dumps({"started_in": running.started_in, "peak_rss_mib": peaks, "tests": running.namespaces}))
 
 
 @pytest.fixture(name="namespace")
@@ -450,6 +454,7 @@ def namespace_fixture(cluster: Cluster) -> Iterator[str]:
     it), deleted after the test (without waiting)."""
     name = f"t-{secrets.token_hex(4)}"
     cluster.kubectl("create", "namespace", name)
+    cluster.namespaces += 1
     cluster.wait_for(
         f"namespace {name}'s default service account",
         lambda: cluster.kubectl("get", "serviceaccount", "default", "-n", name, check=False, timeout=10),
