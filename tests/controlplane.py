@@ -66,10 +66,13 @@ API_PORT = 6443
 TIMEOUT = 120.0
 """How long a condition may take before a test fails (a busy 2-core machine; it takes seconds)."""
 START_TIMEOUT = 120.0
-CONTROLLERS = "deployment,replicaset,serviceaccount,serviceaccount-token,garbagecollector,namespace,endpointslice"
+CONTROLLERS = (
+    "deployment,replicaset,serviceaccount,serviceaccount-token,garbagecollector,namespace,endpointslice,disruption,horizontalpodautoscaling"
+)
 """The controllers the scenarios need: a Deployment's ReplicaSets (the migrations start from one) and
 a ReplicaSet's pods, a namespace's default service account, deleting a test's namespace and what
-is in it, and a Service's EndpointSlices."""
+is in it, a Service's EndpointSlices, and a PodDisruptionBudget's and an autoscaler's status (each
+finds a Rollout's pods and replicas through its scale subresource)."""
 
 log = logging.getLogger(__name__)
 

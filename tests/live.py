@@ -124,8 +124,8 @@ def render(image: str, replicas: int = REPLICAS, config: Object | None = None, a
 # Reading the live objects.
 
 
-def rollout(cluster: Cluster, ns: str) -> Object:
-    return cluster.get("rollout", NAME, "-n", ns)
+def rollout(cluster: Cluster, ns: str, name: str = NAME) -> Object:
+    return cluster.get("rollout", name, "-n", ns)
 
 
 def replica_sets(cluster: Cluster, ns: str) -> dict[str, Object]:
@@ -164,11 +164,11 @@ def endpoints(cluster: Cluster, ns: str, service: str = NAME) -> set[str]:
     return ready_endpoints(cluster.get("endpointslices", "-n", ns, "-l", f"kubernetes.io/service-name={service}")["items"])
 
 
-def wait_healthy(cluster: Cluster, ns: str, replicas: int = REPLICAS) -> Object:
+def wait_healthy(cluster: Cluster, ns: str, replicas: int = REPLICAS, name: str = NAME) -> Object:
     """Wait for the Rollout to be Healthy, at its stable revision, with all its pods Ready."""
 
     def healthy() -> Object | None:
-        live = rollout(cluster, ns)
+        live = rollout(cluster, ns, name)
         status = live.get("status", {})
         done = (
             status.get("phase") == "Healthy"
@@ -180,7 +180,7 @@ def wait_healthy(cluster: Cluster, ns: str, replicas: int = REPLICAS) -> Object:
         )
         return live if done else None
 
-    live: Object = cluster.wait_for("the Rollout to be Healthy", healthy, *SHOW, namespace=ns)
+    live: Object = cluster.wait_for(f"Rollout {name} to be Healthy", healthy, *SHOW, namespace=ns)
     return live
 
 
