@@ -1,3 +1,3 @@
 """krm-progressive-delivery: a KRM function that turns selected Deployments into Argo Rollouts canaries."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -271,7 +271,7 @@ def test_install_overlays_change_only_the_repo_server_and_what_it_reads(
     pod = repo_server(objs)["spec"]["template"]["spec"]
     base_pod = repo_server(argocd_base)["spec"]["template"]["spec"]
     init = pod["initContainers"][0]
-    assert init["image"] == "registry.example.com/krm-progressive-delivery:0.1.0"  # the overlay's images: entry
+    assert init["image"] == "registry.example.com/krm-progressive-delivery:0.2.0"  # the overlay's images: entry
     assert init["command"] == ["cp", "-R", "/opt/krm-progressive-delivery", "/custom-tools/"]
     assert by_name(init["volumeMounts"])["custom-tools"]["mountPath"] == "/custom-tools"
     assert pod["initContainers"][1:] == base_pod["initContainers"]
