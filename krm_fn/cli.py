@@ -16,10 +16,10 @@ from typing import BinaryIO, NoReturn, TextIO
 
 from pydantic import BaseModel
 
-from . import __version__, process, provider_api, registry, resource_list
+from . import NAME, __version__, process, provider_api, registry, resource_list
 from .results import Result, has_errors
 
-PROG = "krm-progressive-delivery"
+PROG = NAME
 DESCRIPTION = f"""\
 {PROG} {__version__}: a KRM function (kustomize, kpt) that turns selected Deployments into
 Argo Rollouts canaries, and checks at render time what the Argo Rollouts controller would reject.

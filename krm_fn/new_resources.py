@@ -11,7 +11,11 @@ from __future__ import annotations
 import posixpath
 from typing import Any
 
+from . import NAME, __version__
 from .resource import INDEX, LOCAL_CONFIG, PATH, Resource
+
+CONVERTED_BY = "delivery.krm-fn.dev/converted-by"
+"""What made a workload, on each one the function converts, so that a live object says it."""
 
 _BOOKKEEPING_PREFIXES = ("internal.config.kubernetes.io/", "kustomize.config.k8s.io/", "config.k8s.io/")
 _BOOKKEEPING = (PATH, INDEX, "config.kubernetes.io/id", LOCAL_CONFIG)
@@ -36,3 +40,12 @@ def metadata_from(origin: dict[str, Any], name: str, kind: str) -> dict[str, Any
     if annotations:
         meta["annotations"] = annotations
     return meta
+
+
+def stamped(metadata: Any) -> Any:
+    """`metadata` (not changed) with the `converted-by` annotation: the function's name and version."""
+    if not isinstance(metadata, dict):
+        return metadata  # the shape rule's to report
+    annotations = metadata.get("annotations")
+    annotations = dict(annotations) if isinstance(annotations, dict) else {}
+    return {**metadata, "annotations": {**annotations, CONVERTED_BY: f"{NAME}/{__version__}"}}

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from krm_fn import __version__
 from krm_fn.providers.argo_rollouts.canary import canary_strategy
 from krm_fn.providers.argo_rollouts.convert import dropped_fields, to_rollout, workload_ref_rollout
 from krm_fn.providers.argo_rollouts.services import cloned_service
@@ -15,6 +16,8 @@ from krm_fn.resource import Resource
 
 CANARY = {"maxSurge": 1, "maxUnavailable": 0, "steps": [{"setWeight": 25}, {"pause": {}}]}
 META: dict[str, Any] = {"name": "web", "namespace": "shop", "annotations": {"config.kubernetes.io/index": "3", "team": "a"}}
+STAMP = {"delivery.krm-fn.dev/converted-by": f"krm-progressive-delivery/{__version__}"}
+STAMPED: dict[str, Any] = {**META, "annotations": {**META["annotations"], **STAMP}}
 
 
 def _deployment(**spec: Any) -> dict[str, Any]:
@@ -45,9 +48,10 @@ ROLLOUTS = [
 def test_to_rollout(spec: dict[str, Any], expected: dict[str, Any]) -> None:
     deployment = _deployment(**spec)
     rollout = to_rollout(deployment, {"canary": CANARY}, deployment["spec"].get("template"))
-    assert rollout == {"apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout", "metadata": META, "spec": expected}
+    assert rollout == {"apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout", "metadata": STAMPED, "spec": expected}
     assert list(rollout["spec"]) == list(expected)
     assert deployment["spec"] == spec and deployment["kind"] == "Deployment"  # not mutated
+    assert deployment["metadata"] == META
 
 
 def test_dropped_fields() -> None:
@@ -60,7 +64,11 @@ def test_workload_ref_rollout_is_a_new_resource_without_bookkeeping() -> None:
     assert workload_ref_rollout(deployment, {"canary": CANARY}, "never") == {
         "apiVersion": "argoproj.io/v1alpha1",
         "kind": "Rollout",
-        "metadata": {"name": "web", "namespace": "shop", "annotations": {"team": "a", "config.kubernetes.io/path": "app/rollout_web.yaml"}},
+        "metadata": {
+            "name": "web",
+            "namespace": "shop",
+            "annotations": {"team": "a", "config.kubernetes.io/path": "app/rollout_web.yaml", **STAMP},
+        },
         "spec": {
             "replicas": 3,
             "selector": {"matchLabels": {"a": "b"}},

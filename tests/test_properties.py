@@ -37,6 +37,9 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from krm_fn import NAME, __version__
+from krm_fn.new_resources import CONVERTED_BY
+
 from conftest import IN_CI, QUICK, run_fn
 from corpus import CORPUS, READERS, double_quoted
 from rollout_schema import RolloutSchema
@@ -455,7 +458,9 @@ DEFAULT_STEPS = [{"setWeight": 25}, {"pause": {}}]
 def check_rollout(rollout: dict[str, Any], deployment: dict[str, Any], spec: dict[str, Any]) -> None:
     name = deployment["metadata"]["name"]
     assert rollout["apiVersion"] == "argoproj.io/v1alpha1" and rollout["kind"] == "Rollout", name
-    assert same_tree(rollout["metadata"], deployment["metadata"]), f"{name}: metadata changed"
+    metadata = deployment["metadata"]
+    stamped = {**metadata, "annotations": {**(metadata.get("annotations") or {}), CONVERTED_BY: f"{NAME}/{__version__}"}}
+    assert same_tree(rollout["metadata"], stamped), f"{name}: metadata changed (other than the converted-by annotation)"
     for key in CARRIED:
         assert same_tree(rollout["spec"].get(key), deployment["spec"].get(key)), f"{name}: spec.{key} changed"
     canary = rollout["spec"]["strategy"]["canary"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...new_resources import metadata_from
+from ...new_resources import metadata_from, stamped
 from .api import ROLLOUT
 
 CARRIED_FIELDS = (
@@ -23,7 +23,8 @@ def to_rollout(deployment: dict[str, Any], strategy: dict[str, Any], template: A
     """The Rollout that replaces `deployment`, with `template` as its pod template, keys in the Deployment's order.
 
     Metadata is kept whole, internal annotations included: kpt matches output to input by
-    them, and only then keeps the file, comments and key order. `status` is dropped.
+    them, and only then keeps the file, comments and key order. It gains the `converted-by`
+    annotation. `status` is dropped.
     The Rollout shares subtrees with `deployment`, which it replaces; neither is mutated.
     It is planned before the checks run: a `spec` of the wrong type (the `shape` rule's to
     report) is carried as it is. `abort`: `progressDeadlineAbort` (see `_abort`).
@@ -36,6 +37,8 @@ def to_rollout(deployment: dict[str, Any], strategy: dict[str, Any], template: A
             rollout[key] = ROLLOUT.kind
         elif key == "spec" and isinstance(value, dict):
             rollout[key] = _rollout_spec(value, strategy, template, abort)
+        elif key == "metadata":
+            rollout[key] = stamped(value)
         elif key != "status":
             rollout[key] = value
     return rollout
@@ -80,7 +83,7 @@ def workload_ref_rollout(deployment: dict[str, Any], strategy: dict[str, Any], s
     return {
         "apiVersion": ROLLOUT.api_version,
         "kind": ROLLOUT.kind,
-        "metadata": metadata_from(deployment, name, ROLLOUT.kind),
+        "metadata": stamped(metadata_from(deployment, name, ROLLOUT.kind)),
         "spec": spec,
     }
 
