@@ -29,6 +29,7 @@ import contextlib
 import json
 import logging
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -305,8 +306,18 @@ def _fake_node() -> str:
     return json.dumps(node)
 
 
+def _delete_stale_namespaces() -> None:
+    """Network namespaces of earlier runs whose test process is gone (killed before it could clean up)."""
+    listed = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True, check=False).stdout
+    for name in re.findall(r"^krm-fn-tests-(\d+)-[0-9a-f]+", listed, re.M):
+        if not Path(f"/proc/{name}").exists():
+            for stale in re.findall(rf"^(krm-fn-tests-{name}-[0-9a-f]+)", listed, re.M):
+                subprocess.run(["ip", "netns", "delete", stale], capture_output=True, check=False)
+
+
 def start_cluster() -> Cluster:
     """Bring the control plane up; stopped again if any part of it does not come up."""
+    _delete_stale_namespaces()
     begin = time.monotonic()
     token = f"{os.getpid()}-{secrets.token_hex(3)}"
     netns = f"krm-fn-tests-{token}"
@@ -436,19 +447,28 @@ def _start(cluster: Cluster, pki: Path) -> None:
     cluster.kubectl("wait", "--for=condition=Ready", f"node/{NODE}", "--timeout=60s")
 
 
+_running: list[Cluster] = []
+"""The session's control plane, once started. Each test module that imports the fixture holds a
+fixture of its own, so the plane is kept here, shared by all, and stopped when pytest ends."""
+
+
 @pytest.fixture(scope="session", name="cluster")
-def cluster_fixture() -> Iterator[Cluster]:
+def cluster_fixture(request: pytest.FixtureRequest) -> Cluster:
     """The control plane, once per test session (per worker under xdist), stopped at its end."""
-    require_control_plane()
-    running = start_cluster()
-    try:
-        yield running
-    finally:
-        peaks = running.peak_rss_mib()
-        log.info("control plane peak RSS (MiB): %s, sum %d", peaks, sum(peaks.values()))
-        running.stop()
-        if report := os.environ.get("KRM_FN_CLUSTER_REPORT"):  # for the benchmark (bench/benchmark.py --cluster)
-            Path(report).write_text(json.dumps({"started_in": running.started_in, "peak_rss_mib": peaks, "tests": running.namespaces}))
+    if not _running:
+        require_control_plane()
+        _running.append(start_cluster())
+        request.config.add_cleanup(_stop)
+    return _running[0]
+
+
+def _stop() -> None:
+    running = _running.pop()
+    peaks = running.peak_rss_mib()
+    log.info("control plane peak RSS (MiB): %s, sum %d", peaks, sum(peaks.values()))
+    running.stop()
+    if report := os.environ.get("KRM_FN_CLUSTER_REPORT"):  # for the benchmark (bench/benchmark.py --cluster)
+        Path(report).write_text(json.dumps({"started_in": running.started_in, "peak_rss_mib": peaks, "tests": running.namespaces}))
 
 
 @pytest.fixture(name="namespace")
