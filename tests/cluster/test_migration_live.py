@@ -28,6 +28,7 @@ from live import (
     endpoints,
     ready_by_replica_set,
     render,
+    replica_sets,
     rollout,
     series,
     timeline,
@@ -220,3 +221,20 @@ def test_workload_ref_after_the_first_revision_a_sync_scales_the_deployment_up_o
     # ... with 1 new pod of the Rollout's, and 4 new pods of the Deployment's, behind the Service
     assert serving == {("Deployment", "registry.example/web:2.0"): 4, ("Rollout", "registry.example/web:2.0"): 1, ("Rollout", IMAGE): 3}
     assert deployment_replicas(deployments.states()[-1][1]) == (REPLICAS, REPLICAS)  # and they stay
+
+
+def test_workload_ref_then_convert_before_the_template_changes(cluster: Cluster, namespace: str) -> None:
+    """The way out of the trap above: once `workloadRef` has moved the pods, switch to `convert`. The
+    Rollout gets the same template inline, so its pods stay (no new revision), and the Deployment,
+    already at 0, is pruned."""
+    argocd_sync(cluster, namespace, plain())
+    wait_available(cluster, namespace)
+    argocd_sync(cluster, namespace, referencing("progressively"))
+    stable = wait_healthy(cluster, namespace)["status"]["stableRS"]
+    with endpoints_watched(cluster, namespace, "workloadRef, then convert") as watch:
+        sync = argocd_sync(cluster, namespace, converted())
+        served_by(cluster, watch, namespace, "Rollout")
+    assert ("prune", "Deployment", "Pruned") in operations(sync)
+    live = wait_healthy(cluster, namespace)
+    assert live["status"]["stableRS"] == stable and "workloadRef" not in live["spec"]
+    assert set(replica_sets(cluster, namespace)) == {stable}  # the same pods: no new revision
