@@ -12,7 +12,7 @@ from typing import Any
 from ...inventory import Inventory
 from ...provider_api import Conversion, Provider, Replacement, Rule, Target
 from ...resource import Resource
-from ...results import Result, info
+from ...results import Result, info, warning
 from . import rules
 from .api import ROLLOUT, ROLLOUT_CRD
 from .existing import check_existing
@@ -57,6 +57,8 @@ class ArgoRollouts:
             how = "converted to an Argo Rollout"
         items.extend(target.generated)
         results = [info(f"{how} ({_summary(target)})", deployment, rule="convert")]
+        if spec.migration == "workloadRef":
+            results.append(warning(WORKLOAD_REF_IS_A_SWITCH, deployment, rule="convert"))
         role = "canary" if target.canary is not None else "preview"
         for service in target.generated:  # each a clone of one of the Services selecting the pods
             plain = next(f"{s.name}-{role}" for s in target.services if generated_name(s.name, role) == service.name)
@@ -76,5 +78,12 @@ def _summary(target: ArgoTarget) -> str:
     promotion = "automatic" if blue_green.get("autoPromotionEnabled") else "manual"
     return f"blueGreen: active {blue_green.get('activeService')}{preview}, {promotion} promotion"
 
+
+WORKLOAD_REF_IS_A_SWITCH = (
+    "workloadRef is a one-time switch: once the Rollout has moved the pods, render with migration: convert before the"
+    " Deployment's template changes. Until then every sync applies the Deployment's replicas again, and after the"
+    " Rollout's first revision nothing scales them down: a new image would run in the Deployment's pods beside the"
+    " canary, outside it (docs/migration.md)"
+)
 
 PROVIDER: Provider[ArgoRolloutsSpec, ArgoTarget] = ArgoRollouts()
