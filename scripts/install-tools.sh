@@ -113,6 +113,28 @@ install_helm4() {
         die "helm4 reports '$(helm4_version)', expected $HELM4_VERSION"
 }
 
+# actionlint, the GitHub Actions workflow linter (tests/test_workflows.py), and the shellcheck it runs on
+# `run:` scripts (Debian's package, installed when missing: root and apt-get). Pinned here, overridable
+# with ACTIONLINT_VERSION; its module needs Go >= 1.25. The first line of `actionlint -version` is the
+# module version from the build info, so the binary is rebuilt only when the pin changes.
+install_actionlint() {
+    if ! command -v shellcheck >/dev/null; then
+        command -v apt-get >/dev/null && [[ $(id -u) == 0 ]] ||
+            die "shellcheck not found on PATH, and apt-get cannot install it here: install shellcheck"
+        log "installing shellcheck (apt-get)"
+        apt-get install -y -qq --no-install-recommends shellcheck >/dev/null ||
+            { apt-get update -qq && apt-get install -y -qq --no-install-recommends shellcheck >/dev/null; } ||
+            die "apt-get could not install shellcheck"
+    fi
+    : "${ACTIONLINT_VERSION:=v1.7.12}"
+    local bin="$BIN_DIR/actionlint"
+    [[ $("$bin" -version 2>/dev/null | sed -n 1p) == "$ACTIONLINT_VERSION" ]] && return
+    build actionlint "$ACTIONLINT_VERSION" -gcflags=all=-dwarf=false -ldflags '-s -w' \
+        "github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION"
+    [[ $("$bin" -version 2>/dev/null | sed -n 1p) == "$ACTIONLINT_VERSION" ]] ||
+        die "actionlint reports '$("$bin" -version 2>/dev/null | sed -n 1p)', expected $ACTIONLINT_VERSION"
+}
+
 # One after the other, helm first: most of kustomize's packages are helm's too, at the same
 # versions, and then come from the build cache.
 install_helm
@@ -122,6 +144,7 @@ if $test_tools; then
     [[ -n $kpt_path ]] || die "kpt not found on PATH; install kpt v1 (https://kpt.dev/installation/)"
     kpt_version="$(kpt version 2>/dev/null)" || die "'$kpt_path version' failed"
     install_helm4
+    install_actionlint
     validator="$("$REPO_ROOT/scripts/build-go-tool.sh" rollout-validate)"
     argocd_build="$("$REPO_ROOT/scripts/build-go-tool.sh" argocd-build)"
     "$REPO_ROOT/scripts/fetch-engine-crds.sh" >/dev/null
@@ -136,6 +159,7 @@ echo "kustomize $KUSTOMIZE_VERSION $BIN_DIR/kustomize"
 echo "helm $HELM_VERSION $BIN_DIR/helm"
 if $test_tools; then
     echo "helm4 $HELM4_VERSION $BIN_DIR/helm4"
+    echo "actionlint $ACTIONLINT_VERSION $BIN_DIR/actionlint"
     echo "rollout-validate $(cut -c1-12 "$validator.inputs-sha256") $validator"
     echo "argocd-build $(sed -n 's/^\tgithub.com\/argoproj\/argo-cd\/v3 //p' "$REPO_ROOT/tests/go/argocd-build/go.mod") $argocd_build"
     echo "kpt $kpt_version $kpt_path"
