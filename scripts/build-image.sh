@@ -2,8 +2,16 @@
 # Build the function's container image on a machine without a Docker engine or
 # a reachable container registry: rootful podman, local Debian base images.
 #
-#   scripts/build-image.sh [IMAGE]     IMAGE default: $KRM_FN_IMAGE, else
+#   scripts/build-image.sh [--label KEY=VALUE]... [IMAGE]
+#                                      IMAGE default: $KRM_FN_IMAGE, else
 #                                      localhost/krm-progressive-delivery:dev
+#
+#   --label KEY=VALUE   a label on the image (podman build --label), e.g. the
+#                       OCI annotations of a release (scripts/release.sh)
+#   SOURCE_DATE_EPOCH   when set, the image's created time and the time of every
+#                       file in its layers (podman build --timestamp), so that
+#                       two builds of the same inputs can give the same image;
+#                       such a build takes nothing from the layer cache
 #
 # Steps (each idempotent, each fast when there is nothing to do):
 #   1. scripts/container-runtime.sh    podman + runc, configured
@@ -18,8 +26,9 @@
 #
 # Step 3 runs only when the image is missing or was built from other inputs:
 # the build context the .dockerignore lets in (pyproject.toml, krm_fn/,
-# scripts/build-bundle.sh), the Dockerfile, the .dockerignore and the base
-# images' IDs are hashed, and the hash is stored on the image as the label
+# scripts/build-bundle.sh), the Dockerfile, the .dockerignore, the base
+# images' IDs, and the --label pairs and SOURCE_DATE_EPOCH when given, are
+# hashed, and the hash is stored on the image as the label
 # dev.krm-fn.build.inputs-sha256, which the next run compares with
 # `podman image inspect`. KRM_FN_REBUILD=1 forces a build.
 #
@@ -36,12 +45,38 @@
 set -euo pipefail
 
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-image=${1:-${KRM_FN_IMAGE:-localhost/krm-progressive-delivery:dev}}
 label=dev.krm-fn.build.inputs-sha256
 ca_bundle=/etc/ssl/certs/ca-certificates.crt
 cache_dir=${KRM_FN_CONTAINER_CACHE:-$repo_root/.tools/container}
 
 log() { printf 'build-image: %s\n' "$*" >&2; }
+
+labels=()
+while [[ $# -gt 0 ]]; do
+    case $1 in
+        --label)
+            if [[ $# -lt 2 || $2 != ?*=* ]]; then
+                log "--label takes KEY=VALUE"
+                exit 2
+            fi
+            labels+=("$2")
+            shift 2
+            ;;
+        --label=?*=*) labels+=("${1#--label=}") && shift ;;
+        -*) log "unknown option: $1" && exit 2 ;;
+        *) break ;;
+    esac
+done
+if [[ $# -gt 1 ]]; then
+    log "one IMAGE at most (got: $*)"
+    exit 2
+fi
+image=${1:-${KRM_FN_IMAGE:-localhost/krm-progressive-delivery:dev}}
+timestamp=${SOURCE_DATE_EPOCH:-}
+if [[ -n $timestamp && ! $timestamp =~ ^[0-9]+$ ]]; then
+    log "SOURCE_DATE_EPOCH must be seconds since the epoch (got '$timestamp')"
+    exit 2
+fi
 
 if [[ $(id -u) -ne 0 ]]; then
     log "must run as root (rootful podman; the scripts it runs install packages and debootstrap)"
@@ -83,6 +118,10 @@ inputs_hash() {
         for id in "$base_image" "$build_image"; do
             printf '%s %s\n' "$(podman image inspect --format '{{.Id}}' "$id")" "$id"
         done
+        if [[ ${#labels[@]} -gt 0 || -n $timestamp ]]; then
+            printf 'label %s\n' "${labels[@]}"
+            printf 'timestamp %s\n' "$timestamp"
+        fi
     } | sha256sum | cut -d' ' -f1
 }
 want=$(inputs_hash)
@@ -106,11 +145,20 @@ else
     if [[ -f $ca_bundle ]]; then
         mounts=(-v "$ca_bundle:$ca_bundle:ro")
     fi
+    extra=()
+    for pair in "${labels[@]}"; do
+        extra+=(--label "$pair")
+    done
+    if [[ -n $timestamp ]]; then
+        # Not from the layer cache: a cached layer may come from a build without the timestamp.
+        extra+=(--timestamp "$timestamp" --no-cache)
+    fi
     start=$SECONDS
     podman build --isolation chroot --pull=never \
         --build-arg "BASE_IMAGE=$base_image" \
         --build-arg "BUILD_IMAGE=$build_image" \
         "${mounts[@]}" \
+        "${extra[@]}" \
         --label "$label=$want" \
         -t "$image" \
         -f "$repo_root/Dockerfile" "$repo_root" >&2
@@ -119,14 +167,15 @@ fi
 
 # Drop what earlier builds left untagged: the image this tag pointed to before
 # and the build stages of other inputs (podman build labels every stage). The
-# current build stage stays, as layer cache. An image that has a tag, or that a
-# container still uses, is not removed.
+# current build stage stays, as layer cache, unless SOURCE_DATE_EPOCH is set
+# (such builds use no cache). An image that has a tag, or that a container
+# still uses, is not removed.
 stale=()
 if [[ -n $old_id && -z $(podman image inspect --format '{{join .RepoTags ","}}' "$old_id" 2>/dev/null) ]]; then
     stale+=("$old_id")
 fi
 while read -r id hash; do
-    [[ -n $id && $hash != "$want" ]] && stale+=("$id")
+    [[ -n $id && ($hash != "$want" || -n $timestamp) ]] && stale+=("$id")
 done < <(podman images --filter dangling=true --filter "label=$label" \
     --format "{{.ID}} {{index .Labels \"$label\"}}")
 for id in "${stale[@]}"; do
