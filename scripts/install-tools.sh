@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install pinned kustomize and helm binaries into .tools/bin/ at the repo root (what rendering
-# needs); with --test-tools also helm4, the test tools rollout-validate and argocd-build
-# (scripts/build-go-tool.sh), the policy engines' CRDs (scripts/fetch-engine-crds.sh), the test
+# needs); with --test-tools also helm4, actionlint (and shellcheck, from apt when missing), the
+# test tools rollout-validate and argocd-build (scripts/build-go-tool.sh), the policy engines' CRDs (scripts/fetch-engine-crds.sh), the test
 # control plane (scripts/build-control-plane.sh), and check that kpt is available.
 #
 # Usage:
