@@ -29,6 +29,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from krm_fn import NAME, __version__
+from krm_fn.new_resources import CONVERTED_BY
+
 from conftest import CRD_FILE, REPO, require_tool
 from rollout_schema import RolloutSchema
 from validator import assert_accepted
@@ -50,15 +53,23 @@ def _source(name: str) -> str:
     return (PACKAGE / name).read_text()
 
 
-# The converted file: the package's deployment.yaml with exactly these edits. The canary
+# The converted file: the package's deployment.yaml with exactly these edits (the provenance
+# annotation after the Deployment's own). The canary
 # steps are a list the function adds: kpt indents it like the rest of the file ("wide");
 # progressDeadlineAbort, a key the Deployment's spec did not have, comes last.
 _CANARY = "  strategy:\n    canary:\n      maxSurge: 1\n      maxUnavailable: 0\n"
 _STEPS = "      steps:\n        - setWeight: 25\n        - pause: {}\n"
+_ANNOTATION = "    team.example.com/owner: platform # kept on the Rollout, like every annotation\n"
 EXPECTED_ROLLOUT = (
     replace_once(
         replace_once(
-            _source("deployment.yaml"), "apiVersion: apps/v1\nkind: Deployment\n", "apiVersion: argoproj.io/v1alpha1\nkind: Rollout\n"
+            replace_once(
+                _source("deployment.yaml"),
+                "apiVersion: apps/v1\nkind: Deployment\n",
+                "apiVersion: argoproj.io/v1alpha1\nkind: Rollout\n",
+            ),
+            _ANNOTATION,
+            f"{_ANNOTATION}    {CONVERTED_BY}: {NAME}/{__version__}\n",
         ),
         "  strategy:\n    type: RollingUpdate\n    rollingUpdate:\n      maxSurge: 1\n      maxUnavailable: 0\n",
         _CANARY + _STEPS,

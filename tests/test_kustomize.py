@@ -13,6 +13,9 @@ from typing import Any
 import pytest
 import yaml
 
+from krm_fn import NAME, __version__
+from krm_fn.new_resources import CONVERTED_BY
+
 from conftest import REPO
 from rollout_schema import RolloutSchema
 from tools import documents, helm, kustomize, run
@@ -128,7 +131,9 @@ def test_pod_templates_and_selectors_are_the_deployments(base_build: str, canary
     for name in ("agents", "agents-controllers"):
         deployment = yaml.safe_load(base[("Deployment", "agents", name)])
         rollout = yaml.safe_load(canary[("Rollout", "agents", name)])
-        assert rollout["metadata"] == deployment["metadata"]
+        stamp = rollout["metadata"]["annotations"].pop(CONVERTED_BY)
+        assert stamp == f"{NAME}/{__version__}"
+        assert rollout["metadata"] == {**deployment["metadata"], "annotations": deployment["metadata"].get("annotations", {})}
         for field in ("selector", "template", "replicas"):
             assert rollout["spec"][field] == deployment["spec"][field]
 
