@@ -240,8 +240,12 @@ def pip_venv(release: Release, tmp_path_factory: pytest.TempPathFactory) -> Path
         wheel_metadata = wheel.read(f"krm_progressive_delivery-{__version__}.dist-info/METADATA").decode()
     requires = [line.split(": ", 1)[1] for line in wheel_metadata.splitlines() if line.startswith("Requires-Dist: ")]
     pins = pinned_closure(requires)
+    venv = tmp / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+    python = venv / "bin" / "python"
+    # The fresh venv's own pip fetches the wheels (the project's venv has none: scripts/setup.sh).
     wheelhouse = tmp / "wheels"
-    pip = [sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check", "--no-deps", "--only-binary=:all:"]
+    pip = [str(python), "-m", "pip", "download", "--quiet", "--disable-pip-version-check", "--no-deps", "--only-binary=:all:"]
     download = subprocess.run(
         [*pip, "--dest", str(wheelhouse), *(f"{name}=={version}" for name, version in sorted(pins.items()))],
         capture_output=True,
@@ -250,9 +254,6 @@ def pip_venv(release: Release, tmp_path_factory: pytest.TempPathFactory) -> Path
     )
     if download.returncode != 0:
         unavailable(f"pip download of the wheel's dependencies failed (PyPI unreachable?):\n{download.stderr[-3000:]}")
-    venv = tmp / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
-    python = venv / "bin" / "python"
     install = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-index"]
     done = subprocess.run([*install, "--find-links", str(wheelhouse), str(release / WHEEL)], capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
