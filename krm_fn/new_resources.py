@@ -42,10 +42,16 @@ def metadata_from(origin: dict[str, Any], name: str, kind: str) -> dict[str, Any
     return meta
 
 
-def stamped(metadata: Any) -> Any:
-    """`metadata` (not changed) with the `converted-by` annotation: the function's name and version."""
+def annotated(metadata: Any, key: str, value: str) -> Any:
+    """A copy of `metadata` with the annotation `key` set to `value` (`metadata` itself is not changed;
+    what it shares with the copy stays the same objects, so their text is kept)."""
     if not isinstance(metadata, dict):
         return metadata  # the shape rule's to report
     annotations = metadata.get("annotations")
     annotations = dict(annotations) if isinstance(annotations, dict) else {}
-    return {**metadata, "annotations": {**annotations, CONVERTED_BY: f"{NAME}/{__version__}"}}
+    return {**metadata, "annotations": {**annotations, key: value}}
+
+
+def stamped(metadata: Any) -> Any:
+    """`metadata` (not changed) with the `converted-by` annotation: the function's name and version."""
+    return annotated(metadata, CONVERTED_BY, f"{NAME}/{__version__}")

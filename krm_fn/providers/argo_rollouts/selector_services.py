@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from ...new_resources import annotated
 from ...provider_api import Edit
 from ...resource import Resource
 from ...results import Result, info, warning
@@ -77,7 +78,7 @@ def keep_out_of_server_side_apply(strategy: dict[str, Any], services: Iterable[R
 
 
 def _annotate(data: dict[str, Any]) -> None:
-    metadata = data["metadata"] = dict(data.get("metadata") or {})
-    annotations = metadata["annotations"] = dict(metadata.get("annotations") or {})
-    options = annotations.get(SYNC_OPTIONS)
-    annotations[SYNC_OPTIONS] = with_client_side(str(options)) if options else CLIENT_SIDE
+    metadata = data.get("metadata")
+    annotations = metadata.get("annotations") if isinstance(metadata, dict) else None
+    options = annotations.get(SYNC_OPTIONS) if isinstance(annotations, dict) else None
+    data["metadata"] = annotated(metadata, SYNC_OPTIONS, with_client_side(str(options)) if options else CLIENT_SIDE)
