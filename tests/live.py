@@ -149,6 +149,16 @@ def ready_pods(cluster: Cluster, ns: str) -> dict[str, str]:
     }
 
 
+def owners(cluster: Cluster, ns: str) -> dict[str, str]:
+    """Each ReplicaSet's owner's kind: `Deployment` or `Rollout`."""
+    return {
+        rs["metadata"]["name"]: ref["kind"]
+        for rs in cluster.get("replicasets", "-n", ns)["items"]
+        for ref in rs["metadata"].get("ownerReferences", [])
+        if ref.get("controller")
+    }
+
+
 def ready_endpoints(slices: list[Object]) -> set[str]:
     """The pods a Service's EndpointSlices list as ready."""
     return {

@@ -54,6 +54,7 @@ from test_helm import CONFIG, PLUGIN, TEMPLATE, rollouts
 from krm_fn import NAME, __version__
 
 from conftest import GOLDEN, GOLDEN_CASES, IN_CI, REPO, require_tool, unavailable
+from goldens import expected_config
 from tools import TOOLS_BIN, VENV_BIN, bundle, console_script, helm, kustomize, mismatches, run, run_bytes
 
 pytestmark = [pytest.mark.tools, pytest.mark.bundle]
@@ -287,7 +288,7 @@ def golden_problems(executable: Path, runner: str) -> list[str]:
         source = (GOLDEN / case / "input.yaml").read_bytes()
         actual = run_bytes(executable, source)
         problems = mismatches(case, console_script_run(case), actual, runner)
-        want = yaml.safe_load((GOLDEN / case / ".expected" / "config.yaml").read_text())["exitCode"]
+        want = expected_config(case)["exitCode"]
         if actual.returncode != want:
             problems.append(f"{case}: exit code {actual.returncode}, expected {want}")
         return problems

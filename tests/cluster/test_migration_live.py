@@ -26,6 +26,7 @@ from live import (
     Watch,
     argocd_sync,
     endpoints,
+    owners,
     ready_by_replica_set,
     render,
     replica_sets,
@@ -79,16 +80,6 @@ def endpoints_watched(cluster: Cluster, ns: str, name: str) -> Iterator[Watch]:
     print(f"\n{name}: the Service's ready endpoints by ReplicaSet\n{timeline(points)}")
     lowest = min(sum(counts.values()) for _, counts in points)
     assert lowest >= FLOOR, f"the ready endpoints dropped to {lowest}, below {FLOOR}:\n{timeline(points)}"
-
-
-def owners(cluster: Cluster, ns: str) -> dict[str, str]:
-    """Each ReplicaSet's owner's kind: `Deployment` or `Rollout`."""
-    return {
-        rs["metadata"]["name"]: ref["kind"]
-        for rs in cluster.get("replicasets", "-n", ns)["items"]
-        for ref in rs["metadata"].get("ownerReferences", [])
-        if ref.get("controller")
-    }
 
 
 def served_by(cluster: Cluster, watch: Watch, ns: str, kind: str) -> None:

@@ -13,7 +13,7 @@ import yaml
 
 from conftest import REPO
 from controlplane import Cluster, cluster_fixture, namespace_fixture  # noqa: F401 (fixtures: cluster, namespace)
-from live import SHOW, Object, endpoints, wait_healthy
+from live import SHOW, Object, endpoints, owners, wait_healthy
 from tools import kustomize, run
 
 pytestmark = pytest.mark.tools
@@ -56,11 +56,11 @@ def test_the_canary_overlay_as_rendered_is_healthy_and_served(cluster: Cluster, 
         wait_healthy(cluster, namespace, item["spec"]["replicas"], name)
 
     # Each Service lists exactly the Ready pods it selects, and they are a Rollout's.
-    owners = {rs["metadata"]["name"]: rs["metadata"]["ownerReferences"][0] for rs in cluster.get("replicasets", "-n", namespace)["items"]}
+    of = owners(cluster, namespace)
     for service in of_kind["Service"]:
         name = service["metadata"]["name"]
         pods = selected_pods(cluster, namespace, service["spec"]["selector"])
-        owned = {owners[pod["metadata"]["ownerReferences"][0]["name"]]["kind"] for pod in pods.values()}
+        owned = {of[pod["metadata"]["ownerReferences"][0]["name"]] for pod in pods.values()}
         assert pods and owned == {"Rollout"}, (name, owned)
 
         def served(name: str = name, listed: frozenset[str] = frozenset(pods)) -> bool:
